@@ -1,0 +1,105 @@
+"""The TSP training LMS: a Flask application factory over the `quizzes` and `certificates` packages."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from .course import CourseInvalid, load_course
+
+SHIPPED_COURSE = Path(__file__).resolve().parent.parent / "course"
+
+
+class ConfigError(RuntimeError):
+    """A setting that is missing or wrong; the message says what to do."""
+
+
+def _secret_key(app: Flask) -> str:
+    """LMS_SECRET_KEY, or for local use a key generated once and kept in the instance folder."""
+    key = os.environ.get("LMS_SECRET_KEY")
+    if key:
+        return key
+    key_file = Path(app.instance_path) / "secret_key"
+    if key_file.is_file():
+        return key_file.read_text().strip()
+    if os.environ.get("LMS_ENV", "production") != "development":
+        raise ConfigError(
+            "LMS_SECRET_KEY is not set. In production set it to a long random value "
+            "(python -c 'import secrets; print(secrets.token_hex(32))'); for local use run `lms run`."
+        )
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: settings, database, course, blueprints."""
+    app = Flask(__name__, instance_path=os.environ.get("LMS_INSTANCE_PATH") or None)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(
+        DATABASE_URL=os.environ.get("LMS_DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'lms.sqlite'}",
+        COURSE_DIR=os.environ.get("LMS_COURSE_DIR") or str(SHIPPED_COURSE),
+        BASE_URL=os.environ.get("LMS_BASE_URL", ""),
+        FONT_DIRS=os.environ.get("LMS_FONT_DIRS", ""),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("LMS_ENV", "production") == "production",
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,  # a TSP on a slow day must not lose a form to an expired token
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        VERIFY_RATE_LIMIT=(30, 60),  # lookups per client per window of seconds
+        LOGIN_RATE_LIMIT=(10, 300),
+        CLOCK=None,
+    )
+    if test_config:
+        app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(app)
+
+    app.extensions["lms.course"] = load_course(app.config["COURSE_DIR"])
+
+    from . import access, auth, clock, db, errors, views_learn, views_pilot, views_quiz, views_trainer
+
+    clock.init_app(app)
+    db.init_app(app)
+    auth.init_app(app)
+    errors.init_app(app)
+    access.init_app(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(views_learn.bp)
+    app.register_blueprint(views_quiz.bp)
+    app.register_blueprint(views_pilot.bp)
+    app.register_blueprint(views_trainer.bp)
+    _template_helpers(app)
+    return app
+
+
+def _template_helpers(app: Flask) -> None:
+    from flask import request
+    from markupsafe import Markup
+
+    from .markdown import ROOT
+
+    @app.template_filter("content")
+    def content(html: str | None) -> Markup:
+        """Course HTML (sanitized at load) with links made absolute for this deployment."""
+        return Markup((html or "").replace(ROOT, request.script_root))
+
+    @app.template_filter("date")
+    def format_date(value) -> str:
+        return value.strftime("%-d %B %Y") if value else ""
+
+    @app.template_filter("status_class")
+    def status_class(status: str) -> str:
+        return status.replace(" ", "-")
+
+    @app.context_processor
+    def globals_():
+        return {"course_title": app.extensions["lms.course"].title, "endpoints": app.view_functions}
+
+
+__all__ = ["create_app", "ConfigError", "CourseInvalid"]

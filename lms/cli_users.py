@@ -1,0 +1,80 @@
+"""`lms users ...`: create, import, set passwords."""
+from __future__ import annotations
+
+import sys
+
+import click
+from sqlalchemy import select
+
+from .cli import cli
+from .db import get_session
+from .models import ROLES, User
+from .users import UserError, create_user, hash_password, import_csv, validate
+from flask.cli import with_appcontext
+
+
+def _read_password() -> str:
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise click.ClickException("no password on standard input")
+    return password
+
+
+@cli.group("users")
+def users_group() -> None:
+    """Accounts."""
+
+
+@users_group.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.option("--cohort", default=None, help="Cohort name (created if new); a trainer follows it.")
+@click.option("--password-stdin", is_flag=True, required=True, help="Read the password from standard input.")
+@with_appcontext
+def users_create(email: str, name: str, role: str, cohort: str | None, password_stdin: bool) -> None:
+    """Create an account."""
+    session = get_session()
+    try:
+        user = create_user(session, email, name, role, _read_password(), cohort)
+        session.commit()
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Created {user.role} {user.email}" + (f" in cohort {cohort}" if cohort else ""))
+
+
+@users_group.command("import")
+@click.argument("file", type=click.File("r", encoding="utf-8-sig"))
+@with_appcontext
+def users_import(file) -> None:
+    """Create accounts from a CSV (email,name,role,cohort[,password]): all or nothing."""
+    session = get_session()
+    try:
+        created = import_csv(session, file.read())
+        session.commit()
+    except UserError as exc:
+        session.rollback()
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Created {len(created)} account(s). Passwords not given in the file were generated:")
+    for user, password in created:
+        click.echo(f"{user.email},{password}")
+
+
+@users_group.command("set-password")
+@click.option("--email", required=True)
+@click.option("--password-stdin", is_flag=True, required=True)
+@with_appcontext
+def users_set_password(email: str, password_stdin: bool) -> None:
+    """Set a new password for an account."""
+    session = get_session()
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"no account for {email}")
+    password = _read_password()
+    try:
+        validate(user.email, user.name, user.role, password)
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from None
+    user.password_hash = hash_password(password)
+    session.commit()
+    click.echo(f"Password set for {user.email}")

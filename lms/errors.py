@@ -1,0 +1,32 @@
+"""Friendly error pages: never a stack trace for users."""
+from __future__ import annotations
+
+from flask import Flask, render_template
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: ("Something in that request was not right", "The form or link was not valid. Go back, reload the page and try again."),
+    403: ("You don't have access to this page", "Your account cannot open this page. If you think it should, ask your trainer."),
+    404: ("Page not found", "The page may have moved, or the link may be mistyped."),
+    405: ("That action is not allowed here", "Go back and use the buttons on the page."),
+    413: ("That upload is too large", "Send a smaller file."),
+    429: ("Too many tries", "Please wait a minute and try again."),
+    500: ("Something went wrong on our side", "Your work so far is saved. Please try again in a moment."),
+}
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        code = error.code or 500
+        title, text = MESSAGES.get(code, (error.name, error.description or ""))
+        detail = getattr(error, "lms_message", None)
+        return render_template("error.html", code=code, title=title, text=detail or text), code
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception):
+        if app.config.get("PROPAGATE_EXCEPTIONS") or (app.testing and app.config.get("PROPAGATE_EXCEPTIONS") is None):
+            raise error
+        app.logger.exception("unhandled error")
+        title, text = MESSAGES[500]
+        return render_template("error.html", code=500, title=title, text=text), 500
