@@ -62,7 +62,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.extensions["lms.course"] = load_course(app.config["COURSE_DIR"])
 
-    from . import access, auth, clock, db, errors, views_learn, views_pilot, views_quiz, views_trainer
+    from . import access, auth, certs, clock, db, errors, views_admin, views_certs, views_learn, views_pilot, views_quiz, views_trainer
 
     clock.init_app(app)
     db.init_app(app)
@@ -74,6 +74,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(views_quiz.bp)
     app.register_blueprint(views_pilot.bp)
     app.register_blueprint(views_trainer.bp)
+    app.register_blueprint(views_certs.bp)
+    app.register_blueprint(views_admin.bp)
+    certs.init_app(app)
     _template_helpers(app)
     return app
 

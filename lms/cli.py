@@ -123,4 +123,4 @@ def ensure_demo_accounts() -> list[tuple[str, str, str]]:
     return created
 
 
-from . import cli_users  # noqa: E402,F401  (registers the users commands)
+from . import cli_certs, cli_users, demo  # noqa: E402,F401  (register their commands)

@@ -230,8 +230,10 @@ class Comment(Base):
 
 
 class Certificate(Base):
+    """An issued certificate; what the public verify page shows is exactly what the PDF shows."""
+
     __tablename__ = "certificates"
-    __table_args__ = (UniqueConstraint("code"),)
+    __table_args__ = (UniqueConstraint("code"), UniqueConstraint("current_key"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40))
@@ -246,5 +248,13 @@ class Certificate(Base):
     revoked_at: Mapped[datetime | None]
     revoke_reason: Mapped[str | None] = mapped_column(Text)
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
+    # "user:kind" on the learner's current certificate of a kind, NULL once superseded: issuing twice is impossible.
+    current_key: Mapped[str | None] = mapped_column(String(60))
+
+    @property
+    def status(self) -> str:
+        if self.superseded_by_id is not None:
+            return "superseded"
+        return "revoked" if self.revoked_at is not None else "valid"
 
     user: Mapped[User] = relationship()

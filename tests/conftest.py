@@ -21,6 +21,7 @@ START = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
 ACCOUNTS = {
     "tsp": ("tsp@example.org", "Rina Akter", "tsp", "Cohort A"),
     "tsp2": ("tsp2@example.org", "Sok Chanthy", "tsp", "Cohort B"),
+    "peer": ("peer@example.org", "Maria Santos", "tsp", "Cohort A"),
     "trainer": ("trainer@example.org", "Tara Trainer", "trainer", "Cohort A"),
     "admin": ("admin@example.org", "Ada Admin", "admin", None),
 }

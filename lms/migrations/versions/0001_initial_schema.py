@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 02:53:52.104991
+Create Date: 2026-11-25 03:02:21.377671
 """
 from alembic import op
 import sqlalchemy as sa
@@ -54,10 +54,12 @@ def upgrade() -> None:
     sa.Column('revoked_at', sa.DateTime(), nullable=True),
     sa.Column('revoke_reason', sa.Text(), nullable=True),
     sa.Column('superseded_by_id', sa.Integer(), nullable=True),
+    sa.Column('current_key', sa.String(length=60), nullable=True),
     sa.ForeignKeyConstraint(['superseded_by_id'], ['certificates.id'], name=op.f('fk_certificates_superseded_by_id_certificates')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_certificates_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_certificates')),
-    sa.UniqueConstraint('code', name=op.f('uq_certificates_code'))
+    sa.UniqueConstraint('code', name=op.f('uq_certificates_code')),
+    sa.UniqueConstraint('current_key', name=op.f('uq_certificates_current_key'))
     )
     with op.batch_alter_table('certificates', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_certificates_user_id'), ['user_id'], unique=False)
