@@ -43,7 +43,7 @@ def init_app(app) -> None:
     """Commands are registered on the group itself; nothing per app."""
 
 
-@cli.command("check-course")
+@cli.command("check-course", with_appcontext=False)
 @click.argument("path", required=False, type=click.Path(file_okay=False))
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 def check_course_command(path: str | None, strict: bool) -> None:
@@ -81,7 +81,7 @@ def db_upgrade() -> None:
     click.echo("The database is up to date.")
 
 
-@cli.command("run")
+@cli.command("run", with_appcontext=False)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 def run_command(host: str, port: int) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import quizzes
+import yaml
 
 from . import frontmatter
 from .markdown import ROOT, render
@@ -156,10 +157,20 @@ class _Loader:
         self.root = root
         self.problems: list[Problem] = []
         self.ids: dict[str, str] = {}  # id -> "file:line" of first use
+        self.unit_ids: dict[str, str] = {}
         self.lesson_by_path: dict[str, str] = {}
         self.module_by_path: dict[str, str] = {}
         self.terms: list[re.Pattern[str]] = []
         self.pending_links: list[tuple[str, int, str]] = []
+        self.manifest_lines: dict[tuple, int] = {}
+
+    def manifest_line(self, *path, default: int = 1) -> int:
+        """The manifest line of a path such as ("units", 0, "kind"), or of its nearest parent."""
+        while path:
+            if path in self.manifest_lines:
+                return self.manifest_lines[path]
+            path = path[:-1]
+        return default
 
     # -- reporting -------------------------------------------------------
     def rel(self, path: Path) -> str:
@@ -175,10 +186,11 @@ class _Loader:
         if not isinstance(value, str) or not SLUG.match(value):
             self.error(file, line, f"{what} id {value!r} must be a slug: lower-case letters, digits and hyphens")
             return None
-        if value in self.ids:
-            self.error(file, line, f"duplicate id {value!r} (first used at {self.ids[value]})")
+        space = self.unit_ids if what == "unit" else self.ids  # units have their own namespace
+        if value in space:
+            self.error(file, line, f"duplicate id {value!r} (first used at {space[value]})")
             return None
-        self.ids[value] = f"{file}:{line}"
+        space[value] = f"{file}:{line}"
         return value
 
     # -- files -----------------------------------------------------------
@@ -291,6 +303,7 @@ def check_course(path: str | Path) -> tuple[Course | None, list[Problem]]:
         manifest, key_lines, item_lines = frontmatter.parse_yaml_mapping(manifest_path.read_text(encoding="utf-8"))
     except frontmatter.FrontMatterError as exc:
         return None, [Problem(MANIFEST, exc.line, exc.message)]
+    loader.manifest_lines = frontmatter.path_lines(yaml.compose(manifest_path.read_text(encoding="utf-8")))
     course = load_units(loader, manifest, key_lines, item_lines)
     course_obj = None
     if course is not None and not any(p.severity == "error" for p in loader.problems):

@@ -52,7 +52,7 @@ def load_units(loader: _Loader, manifest: dict, key_lines: dict, item_lines: dic
     seen_kinds: dict[str, int] = {}
     for index, raw in enumerate(units_raw):
         line = item_lines.get("units", [1] * len(units_raw))[index]
-        unit = _load_unit(loader, course, raw, line)
+        unit = _load_unit(loader, course, raw, index)
         if unit:
             if unit.kind in seen_kinds:
                 loader.error(MANIFEST, line, f"a second unit of kind {unit.kind!r} (one of each kind at most)")
@@ -87,23 +87,25 @@ def _finish(loader: _Loader, course: Course) -> None:
         course.glossary_html = loader.finish_links(course.glossary_html)
 
 
-def _load_unit(loader: _Loader, course: Course, raw: Any, line: int) -> Unit | None:
+def _load_unit(loader: _Loader, course: Course, raw: Any, index: int) -> Unit | None:
+    line = loader.manifest_line("units", index)
+    at = lambda *keys: loader.manifest_line("units", index, *keys)  # noqa: E731
     if not isinstance(raw, dict):
         loader.error(MANIFEST, line, "each unit must be a mapping with id, kind, title and modules")
         return None
     for key in raw:
         if key not in UNIT_KEYS:
-            loader.error(MANIFEST, line, f"unknown unit key {key!r}")
-    unit_id = loader.claim_id(raw.get("id"), MANIFEST, line, "unit")
+            loader.error(MANIFEST, at(key), f"unknown unit key {key!r}")
+    unit_id = loader.claim_id(raw.get("id"), MANIFEST, at("id"), "unit")
     kind = raw.get("kind")
     if kind not in UNIT_KINDS:
-        loader.error(MANIFEST, line, f"unit kind {kind!r} must be one of {', '.join(UNIT_KINDS)}")
+        loader.error(MANIFEST, at("kind"), f"unit kind {kind!r} must be one of {', '.join(UNIT_KINDS)}")
     hours = _number(raw.get("study_hours"), 0.0)
     days = _number(raw.get("opens_after_days"), 180.0)
     if hours is None:
-        loader.error(MANIFEST, line, "study_hours must be a number of hours, 0 or more")
+        loader.error(MANIFEST, at("study_hours"), "study_hours must be a number of hours, 0 or more")
     if days is None:
-        loader.error(MANIFEST, line, "opens_after_days must be a whole number of days, 0 or more")
+        loader.error(MANIFEST, at("opens_after_days"), "opens_after_days must be a whole number of days, 0 or more")
     modules = raw.get("modules") or []
     if not isinstance(modules, list):
         loader.error(MANIFEST, line, "`modules:` must be a list of module folder names")
@@ -117,15 +119,15 @@ def _load_unit(loader: _Loader, course: Course, raw: Any, line: int) -> Unit | N
         requires_pilot_report=bool(raw.get("requires_pilot_report", False)),
         opens_after_days=int(days or 0),
     )
-    for folder in modules:
-        module = _load_module(loader, course, str(folder), unit_id, line)
+    for position, folder in enumerate(modules):
+        module = _load_module(loader, course, str(folder), unit_id, at("modules", position))
         if module:
             unit.module_ids.append(module.id)
     quiz_key = "final_quiz" if raw.get("final_quiz") else "quiz"
     if raw.get("final_quiz") and raw.get("quiz"):
         loader.error(MANIFEST, line, "a unit has one quiz: use either `quiz:` or `final_quiz:`")
     if raw.get(quiz_key):
-        unit.quiz_id = _load_quiz(loader, course, loader.root / str(raw[quiz_key]), MANIFEST, line, unit_id)
+        unit.quiz_id = _load_quiz(loader, course, loader.root / str(raw[quiz_key]), MANIFEST, at(quiz_key), unit_id)
     return unit
 
 

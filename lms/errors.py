@@ -20,8 +20,10 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         code = error.code or 500
         title, text = MESSAGES.get(code, (error.name, error.description or ""))
-        detail = getattr(error, "lms_message", None)
-        return render_template("error.html", code=code, title=title, text=detail or text), code
+        if error.description and error.description != type(error).description:
+            # A view said why (the refresher is not open yet, time is up...): show that instead.
+            title, text = ("Not available" if code == 403 else title), error.description
+        return render_template("error.html", code=code, title=title, text=text), code
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):

@@ -47,6 +47,21 @@ def _lines_of(node: yaml.Node, offset: int) -> tuple[dict[str, int], dict[str, l
     return key_lines, item_lines
 
 
+def path_lines(node: yaml.Node | None, offset: int = 0, path: tuple = ()) -> dict[tuple, int]:
+    """The line of every key and list item, by path: ("units", 0, "modules", 2) -> line."""
+    found: dict[tuple, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key_path = path + (str(key_node.value),)
+            found[key_path] = key_node.start_mark.line + 1 + offset
+            found.update(path_lines(value_node, offset, key_path))
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            found[path + (index,)] = item.start_mark.line + 1 + offset
+            found.update(path_lines(item, offset, path + (index,)))
+    return found
+
+
 def parse_yaml_mapping(text: str, offset: int = 0) -> tuple[dict[str, Any], dict[str, int], dict[str, list[int]]]:
     """Parse a YAML mapping; `offset` is added to every reported line."""
     try:

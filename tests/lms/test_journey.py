@@ -52,7 +52,7 @@ def test_whole_journey_with_time_moved_forward(app, client, auth, clock):
         certs = get_session().scalars(select(Certificate).where(Certificate.user_id == user_id(app, "tsp"))).all()
     assert [c.kind for c in certs] == ["core"]
 
-    log = auth.post("/learn/pilot/log", {"entry_date": "2026-02-01", "did": "Met staff", "happened": "Agreed hours",
+    log = auth.post("/learn/pilot/log", {"entry_date": "2026-01-05", "did": "Met staff", "happened": "Agreed hours",
                                          "learned": "Ask women first"}, page="/learn/pilot/log")
     assert log.status_code == 302
 
