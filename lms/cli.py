@@ -100,7 +100,9 @@ def run_command(host: str, port: int) -> None:
         click.echo("  Lost them? lms users set-password --email EMAIL --password-stdin\n")
     else:
         click.echo("  Log in with an account you created (lms users create ...).\n")
-    app.run(host=host, port=port, debug=False, use_reloader=False)
+    from werkzeug.serving import run_simple
+
+    run_simple(host, port, app, threaded=True)
 
 
 def ensure_demo_accounts() -> list[tuple[str, str, str]]:
@@ -120,6 +122,9 @@ def ensure_demo_accounts() -> list[tuple[str, str, str]]:
         create_user(session, email, name, role, password, cohort=None if role == "admin" else "Demo cohort")
         created.append((role, email, password))
     session.commit()
+    from .demo import seed_learners
+
+    seed_learners(12, "Demo cohort")  # so the trainer's views have something to show
     return created
 
 

@@ -50,6 +50,12 @@ def _answer(question, rng: random.Random, skill: float):
 @with_appcontext
 def seed_demo(learners: int, cohort_name: str | None, seed: int) -> None:
     """Create a cohort of learners at different points of the course, with quiz attempts and pilot work."""
+    name = seed_learners(learners, cohort_name, seed)
+    click.echo(f"Added {learners} demo learners to {name}.")
+
+
+def seed_learners(learners: int, cohort_name: str | None = None, seed: int = 1) -> str:
+    """Add demo learners with activity to a cohort; returns the cohort's name."""
     rng = random.Random(seed)
     session = get_session()
     course = current_app.extensions["lms.course"]
@@ -102,6 +108,4 @@ def seed_demo(learners: int, cohort_name: str | None, seed: int) -> None:
         session.commit()
         certs.issue_earned(session, course, snap, current)
     session.commit()
-    click.echo(f"Added {learners} demo learners to {cohort.name}.")
-
-
+    return cohort.name

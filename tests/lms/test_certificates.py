@@ -1,0 +1,137 @@
+"""Certificates in the app: issued when earned, once; revoked and re-issued by admins; checked by anyone."""
+from __future__ import annotations
+
+import re
+
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from lms.cli import cli
+from lms.db import get_session
+from lms.models import Certificate
+from tests.conftest import ACCOUNTS, Auth, user_id
+from tests.lms.test_journey import complete_core
+
+
+def certificates_of(app, who="tsp") -> list[Certificate]:
+    with app.app_context():
+        return get_session().scalars(select(Certificate).where(Certificate.user_id == user_id(app, who))
+                                     .order_by(Certificate.id)).all()
+
+
+def earn_core(app, client, auth) -> Certificate:
+    auth.login()
+    assert certificates_of(app) == []  # not eligible before the core is complete
+    complete_core(app, client, auth)
+    found = certificates_of(app)
+    assert len(found) == 1 and found[0].kind == "core"
+    return found[0]
+
+
+def test_issued_once_when_earned(app, client, auth):
+    cert = earn_core(app, client, auth)
+    assert re.fullmatch(r"[0-9A-Z]{4}(-[0-9A-Z]{4})+", cert.code)
+    # More progress events after completion never issue a second certificate.
+    auth.post("/learn/pilot/plan", {"organisation": "x", "change": "y", "serves": "z", "actions": "a", "indicators": "b",
+                                   "timeline": "c", "support": "d", "action": "submit"}, page="/learn/pilot/plan")
+    with app.app_context():
+        from lms import certs, progress
+        from lms.models import User
+
+        session = get_session()
+        user = session.get(User, user_id(app, "tsp"))
+        again = certs.issue(session, app.extensions["lms.course"], user, "core", cert.issued_at)
+        assert again.id == cert.id
+        certs.issue_earned(session, app.extensions["lms.course"], progress.snapshot(session, user), cert.issued_at)
+    assert [c.id for c in certificates_of(app)] == [cert.id]
+    listing = client.get("/learn/certificates").get_data(as_text=True)
+    assert cert.code in listing and "Download PDF" in listing
+
+
+def test_verify_page_shows_what_the_certificate_shows_and_nothing_else(app, client, auth):
+    cert = earn_core(app, client, auth)
+    anonymous = app.test_client()
+    page = anonymous.get(f"/verify/{cert.code}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    for shown in ("Valid", "Rina Akter", "Core training completed", "Fixture course", "Test Organisation", cert.code):
+        assert shown in html
+    for hidden in (ACCOUNTS["tsp"][0], "Cohort A", "tsp@"):
+        assert hidden not in html
+    # Typed by hand: lower case, spaces instead of hyphens, O for 0.
+    typed = cert.code.lower().replace("-", " ").replace("0", "o")
+    redirect = anonymous.get("/verify", query_string={"code": typed})
+    assert redirect.status_code == 302 and redirect.headers["Location"].endswith(f"/verify/{cert.code}")
+
+
+def test_forged_and_altered_codes_are_rejected(app, client, auth):
+    cert = earn_core(app, client, auth)
+    anonymous = app.test_client()
+    import certificates
+
+    forged = certificates.new_code(b"some other deployment's key")
+    assert anonymous.get(f"/verify/{forged}").status_code == 404
+    alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+    first = cert.code[0]
+    altered = alphabet[(alphabet.index(first) + 1) % 32] + cert.code[1:]
+    response = anonymous.get(f"/verify/{altered}")
+    assert response.status_code == 404 and "No certificate has the code" in response.get_data(as_text=True)
+    assert anonymous.get("/verify/not-a-code").status_code == 404
+
+
+def test_revoke_keeps_the_reason_and_shows_the_date(app, client, auth):
+    cert = earn_core(app, client, auth)
+    admin = app.test_client()
+    a = Auth(admin)
+    a.login("admin")
+    empty = a.post(f"/admin/certificates/{cert.id}/revoke", {"reason": "  "}, page="/admin/certificates")
+    assert empty.status_code == 302 and certificates_of(app)[0].revoked_at is None  # no reason, no change
+    a.post(f"/admin/certificates/{cert.id}/revoke", {"reason": "Issued in error"}, page="/admin/certificates")
+    revoked = certificates_of(app)[0]
+    assert revoked.revoked_at is not None and revoked.revoke_reason == "Issued in error"
+    html = app.test_client().get(f"/verify/{cert.code}").get_data(as_text=True)
+    assert "Revoked" in html and revoked.revoked_at.strftime("%-d %B %Y") in html
+    assert "Issued in error" not in html  # the reason is for the records, not the public page
+
+
+def test_reissue_after_name_correction_supersedes(app, client, auth):
+    cert = earn_core(app, client, auth)
+    a = Auth(app.test_client())
+    a.login("admin")
+    a.post(f"/admin/certificates/{cert.id}/reissue", {"name": "Rina Akter Chowdhury"}, page="/admin/certificates")
+    old, new = certificates_of(app)
+    assert old.status == "superseded" and old.superseded_by_id == new.id
+    assert new.status == "valid" and new.learner_name == "Rina Akter Chowdhury" and new.code != old.code
+    anonymous = app.test_client()
+    assert "Replaced" in anonymous.get(f"/verify/{old.code}").get_data(as_text=True)
+    assert "Rina Akter Chowdhury" in anonymous.get(f"/verify/{new.code}").get_data(as_text=True)
+
+
+def test_pdf_for_owner_and_their_trainer_only(app, client, auth):
+    cert = earn_core(app, client, auth)
+    response = client.get(f"/certificates/{cert.id}.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF")
+    peer, trainer = app.test_client(), app.test_client()
+    Auth(peer).login("tsp2")
+    Auth(trainer).login("trainer")
+    assert peer.get(f"/certificates/{cert.id}.pdf").status_code == 404
+    assert trainer.get(f"/certificates/{cert.id}.pdf").status_code == 200
+
+
+def test_verify_is_rate_limited(make_app, course_dir):
+    app = make_app(course_dir, VERIFY_RATE_LIMIT=(5, 60))
+    client = app.test_client()
+    codes = [client.get("/verify/ABCD-EFGH-JKMN-PQRS-TVWX-YZ01").status_code for _ in range(6)]
+    assert codes == [404] * 5 + [429]
+
+
+def test_cli_verify(app, client, auth):
+    cert = earn_core(app, client, auth)
+    runner = CliRunner()
+    env = {"LMS_SECRET_KEY": app.config["SECRET_KEY"], "LMS_DATABASE_URL": app.config["DATABASE_URL"],
+           "LMS_COURSE_DIR": app.config["COURSE_DIR"]}
+    ok = runner.invoke(cli, ["certificates", "verify", cert.code.lower()], env=env)
+    assert ok.exit_code == 0 and ok.output.startswith("valid: Rina Akter")
+    bad = runner.invoke(cli, ["certificates", "verify", "ABCD-EFGH-JKMN-PQRS-TVWX-YZ01"], env=env)
+    assert bad.exit_code == 1 and "unknown" in bad.output
