@@ -19,6 +19,7 @@ from .models import LessonProgress
 
 bp = Blueprint("learn", __name__, url_prefix="/learn")
 MAX_CREDITED_VIEW = timedelta(minutes=45)  # an idle tab left open overnight is not study time
+REVIEW_WRITE_INTERVAL = timedelta(seconds=60)
 
 
 class ActionForm(FlaskForm):
@@ -125,16 +126,18 @@ def lesson(lesson_id: str):
     if not progress.unit_is_open(crs, snap, unit, now()):
         return _not_open_yet(crs, snap, unit)
     record = snap.lessons.get(lesson_id)
+    current = now()
     if record is None:
-        record = LessonProgress(user_id=current_user.id, lesson_id=lesson_id, first_viewed_at=now(),
-                                last_viewed_at=now(), content_version=crs.full_version)
+        record = LessonProgress(user_id=current_user.id, lesson_id=lesson_id, first_viewed_at=current,
+                                last_viewed_at=current, content_version=crs.full_version)
         session.add(record)
-    else:
-        record.last_viewed_at = now()
-    try:
-        session.commit()
-    except IntegrityError:  # two tabs opened the lesson at once: the other request recorded it
-        session.rollback()
+    elif record.completed_at is None and current - record.last_viewed_at > REVIEW_WRITE_INTERVAL:
+        record.last_viewed_at = current  # the start of this reading, for time spent; reloads need no write
+    if session.dirty or session.new:
+        try:
+            session.commit()
+        except IntegrityError:  # two tabs opened the lesson at once: the other request recorded it
+            session.rollback()
     prev, nxt = crs.neighbours(lesson_id)
     index = mod.lesson_ids.index(lesson_id) + 1
     return render_template("learn/lesson.html", course=crs, lesson=les, module=mod, prev=prev, next=nxt,

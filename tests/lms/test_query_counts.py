@@ -1,0 +1,47 @@
+"""Trainer views read a constant number of SQL queries whatever the cohort size (no N+1)."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from sqlalchemy import event, select
+
+from lms.db import get_session
+from lms.demo import seed_learners
+from lms.models import Cohort
+from tests.conftest import Auth
+
+
+@contextmanager
+def counting(engine):
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def queries_for(app, client, url: str) -> int:
+    with counting(app.extensions["lms.engine"]) as statements:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(statements)
+
+
+def test_cohort_views_do_not_grow_with_the_cohort(app):
+    trainer = app.test_client()
+    Auth(trainer).login("trainer")
+    with app.app_context():
+        seed_learners(4, "Cohort A", seed=3)
+        cohort_id = get_session().scalar(select(Cohort.id).where(Cohort.name == "Cohort A"))
+    urls = ["/trainer/", f"/trainer/cohorts/{cohort_id}", f"/trainer/cohorts/{cohort_id}/quizzes/quiz-basics",
+            f"/trainer/cohorts/{cohort_id}/quizzes/quiz-basics?attempts=all"]
+    small = {url: queries_for(app, trainer, url) for url in urls}
+    with app.app_context():
+        seed_learners(40, "Cohort A", seed=4)
+    large = {url: queries_for(app, trainer, url) for url in urls}
+    assert large == small
