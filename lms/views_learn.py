@@ -10,7 +10,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 
-from . import progress
+from . import attempts, progress
 from .access import learner
 from .clock import now
 from .course import IMAGE_SUFFIXES, Course, Unit
@@ -103,7 +103,8 @@ def module(module_id: str):
         return _not_open_yet(crs, snap, unit)
     lessons = [(lesson, progress.lesson_status(snap, lesson.id)) for lesson in crs.module_lessons(module_id)]
     quiz = crs.quizzes[mod.quiz_id] if mod.quiz_id else None
-    return render_template("learn/module.html", course=crs, module=mod, lessons=lessons, quiz=quiz,
+    history = attempts.attempts_of(get_session(), current_user.id, mod.quiz_id) if mod.quiz_id else []
+    return render_template("learn/module.html", course=crs, module=mod, lessons=lessons, quiz=quiz, history=history,
                            quiz_record=snap.quizzes.get(mod.quiz_id) if mod.quiz_id else None,
                            status=progress.module_status(crs, snap, mod), unit=unit)
 

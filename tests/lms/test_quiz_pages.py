@@ -150,3 +150,13 @@ def test_time_limit_submits_saved_answers(app, make_app, course_dir, clock):
     with timed.app_context():
         attempt = get_session().get(QuizAttempt, attempt_id)
         assert attempt.submitted_at is not None and attempt.score == 1
+
+
+def test_module_page_lists_the_attempt_history(app, client, auth):
+    auth.login()
+    failed, _ = take_quiz(app, client, auth, "quiz-basics", correct=False)
+    passed, _ = take_quiz(app, client, auth, "quiz-basics", correct=True)
+    html = client.get("/learn/modules/basics").get_data(as_text=True)
+    assert "Attempt 1" in html and "Attempt 2" in html
+    assert f"/learn/reviews/{failed}" in html and f"/learn/reviews/{passed}" in html
+    assert "100%" in html and "not passed" in html
