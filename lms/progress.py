@@ -12,6 +12,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import quizzes as quiz_engine
+
 from .course import Course, Module, Unit
 from .models import Completion, LessonProgress, PilotPlan, PilotReport, QuizAttempt, User
 
@@ -43,7 +45,16 @@ class Snapshot:
     report_submitted_at: datetime | None
 
 
-def snapshot(session: Session, user: User) -> Snapshot:
+def apply_grading(course: Course, records: dict[str, QuizRecord]) -> None:
+    """A quiz counts as passed when the score its grading method picks reaches the pass mark."""
+    for quiz_id, record in records.items():
+        content = course.quizzes.get(quiz_id)
+        if content is not None and record.percents:
+            settings = content.quiz.settings
+            record.passed = (quiz_engine.final_score(record.percents, settings.grading) or 0) >= settings.pass_mark
+
+
+def snapshot(session: Session, user: User, course: Course | None = None) -> Snapshot:
     """Read a learner's records: five queries, whatever the course size."""
     lessons = {p.lesson_id: p for p in session.scalars(select(LessonProgress).where(LessonProgress.user_id == user.id))}
     quizzes: dict[str, QuizRecord] = {}
@@ -60,6 +71,11 @@ def snapshot(session: Session, user: User) -> Snapshot:
         record.passed = record.passed or bool(attempt.passed)
         record.percents.append(attempt.percent or 0.0)
         record.best_percent = max(record.best_percent or 0.0, attempt.percent or 0.0)
+    if course is None:
+        from flask import current_app
+
+        course = current_app.extensions["lms.course"]
+    apply_grading(course, quizzes)
     completions = {(c.scope, c.ref_id): c for c in session.scalars(select(Completion).where(Completion.user_id == user.id))}
     plan = session.scalar(select(PilotPlan.submitted_at).where(PilotPlan.user_id == user.id))
     report = session.scalar(select(PilotReport.submitted_at).where(PilotReport.user_id == user.id))

@@ -40,6 +40,10 @@ def cohort_snapshots(session: Session, users: list[User]) -> dict[int, progress.
         record.passed = record.passed or bool(attempt.passed)
         record.percents.append(attempt.percent or 0.0)
         record.best_percent = max(record.best_percent or 0.0, attempt.percent or 0.0)
+    from flask import current_app
+
+    for user_records in records.values():
+        progress.apply_grading(current_app.extensions["lms.course"], user_records)
     completions: dict[int, dict] = defaultdict(dict)
     for c in session.scalars(select(Completion).where(Completion.user_id.in_(ids))):
         completions[c.user_id][(c.scope, c.ref_id)] = c

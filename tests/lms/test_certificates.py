@@ -117,6 +117,11 @@ def test_pdf_for_owner_and_their_trainer_only(app, client, auth):
     Auth(trainer).login("trainer")
     assert peer.get(f"/certificates/{cert.id}.pdf").status_code == 404
     assert trainer.get(f"/certificates/{cert.id}.pdf").status_code == 200
+    with app.app_context():
+        from lms.models import Cohort
+
+        cohort_id = get_session().scalar(select(Cohort.id).where(Cohort.name == "Cohort A"))
+    assert cert.code in trainer.get(f"/trainer/cohorts/{cohort_id}").get_data(as_text=True)
 
 
 def test_verify_is_rate_limited(make_app, course_dir):
