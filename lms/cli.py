@@ -128,4 +128,4 @@ def ensure_demo_accounts() -> list[tuple[str, str, str]]:
     return created
 
 
-from . import cli_certs, cli_users, demo  # noqa: E402,F401  (register their commands)
+from . import cli_certs, cli_export, cli_users, demo  # noqa: E402,F401  (register their commands)

@@ -106,6 +106,23 @@ def cohort_trainer():
     return redirect(url_for("admin.index"))
 
 
+@bp.route("/records.<fmt>")
+@admin_only
+def records(fmt: str):
+    """Download completion records (CSV or JSON), streamed."""
+    if fmt not in ("csv", "json"):
+        abort(404)
+    from flask import Response, stream_with_context
+
+    from . import exports
+
+    rows = exports.records(get_session(), current_app.extensions["lms.course"])
+    body = exports.as_csv(rows) if fmt == "csv" else exports.as_json(rows)
+    mimetype = "text/csv" if fmt == "csv" else "application/json"
+    return Response(stream_with_context(body), mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="completion-records.{fmt}"'})
+
+
 @bp.route("/certificates")
 @admin_only
 def certificates_list():

@@ -8,7 +8,8 @@ from tests.conftest import ACCOUNTS, csrf_token
 
 ROLES = ("anonymous", "tsp", "trainer", "admin")
 # A value for each URL variable; ids that exist where it matters for "allowed" to mean "not refused".
-SAMPLE_VALUES = {"lesson_id": "basics-one", "module_id": "basics", "quiz_id": "quiz-basics", "filename": "images/diagram.png"}
+SAMPLE_VALUES = {"lesson_id": "basics-one", "module_id": "basics", "quiz_id": "quiz-basics", "filename": "images/diagram.png",
+                 "fmt": "csv"}
 
 
 def routes(app):

@@ -1,0 +1,41 @@
+"""`lms export records --format csv|json [-o FILE] [--cohort NAME]`."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from sqlalchemy import select
+
+from . import exports
+from .cli import cli
+from .db import get_session
+from .models import Cohort
+
+
+@cli.group("export")
+def export_group() -> None:
+    """Exports for other systems."""
+
+
+@export_group.command("records")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None, help="File (default: standard output).")
+@click.option("--cohort", default=None, help="Only this cohort.")
+def export_records(fmt: str, output: str | None, cohort: str | None) -> None:
+    """Completion records, one per learner per unit, in SCORM 1.2 and 2004 terms."""
+    session = get_session()
+    group = None
+    if cohort:
+        group = session.scalar(select(Cohort).where(Cohort.name == cohort))
+        if group is None:
+            raise click.ClickException(f"no cohort named {cohort!r}")
+    rows = exports.records(session, current_app.extensions["lms.course"], group)
+    chunks = exports.as_csv(rows) if fmt == "csv" else exports.as_json(rows)
+    out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+    try:
+        for chunk in chunks:
+            out.write(chunk)
+    finally:
+        if output:
+            out.close()
