@@ -119,7 +119,7 @@ def main() -> None:
     subprocess.run([sys.executable, "-c", setup], env=env, check=True, cwd=ROOT)
     from lms.course import load_course
 
-    course = load_course(ROOT / "course")
+    course = load_course(os.environ.get("LMS_COURSE_DIR") or ROOT / "course")
     lesson = next(iter(course.lessons))
     lms_port, hello_port = free_port(), free_port()
     servers = [gunicorn("lms:create_app()", lms_port, env, workers), gunicorn("benchmarks.hello:app", hello_port, env, workers)]

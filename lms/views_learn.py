@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_from_directory, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from . import attempts, progress
@@ -121,12 +122,14 @@ def lesson(lesson_id: str):
     crs = course()
     les = crs.lessons.get(lesson_id) or abort(404)
     session = get_session()
-    snap = progress.snapshot(session, current_user)
     mod = crs.modules[les.module_id]
     unit = crs.unit(mod.unit_id)
-    if not progress.unit_is_open(crs, snap, unit, now()):
-        return _not_open_yet(crs, snap, unit)
-    record = snap.lessons.get(lesson_id)
+    if unit.kind == "refresher":  # the only unit that may be closed; the hot path skips the snapshot
+        snap = progress.snapshot(session, current_user)
+        if not progress.unit_is_open(crs, snap, unit, now()):
+            return _not_open_yet(crs, snap, unit)
+    record = session.scalar(select(LessonProgress).where(LessonProgress.user_id == current_user.id,
+                                                         LessonProgress.lesson_id == lesson_id))
     current = now()
     if record is None:
         record = LessonProgress(user_id=current_user.id, lesson_id=lesson_id, first_viewed_at=current,
