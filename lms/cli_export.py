@@ -39,3 +39,15 @@ def export_records(fmt: str, output: str | None, cohort: str | None) -> None:
     finally:
         if output:
             out.close()
+
+
+@export_group.command("scorm")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True), help="The .zip to write.")
+def export_scorm(output: str) -> None:
+    """A SCORM 1.2 package of the course's lessons (quizzes stay on this server)."""
+    from .scorm import write_package
+
+    course = current_app.extensions["lms.course"]
+    with open(output, "wb") as out:
+        write_package(course, out)
+    click.echo(f"Wrote {output}: {len(course.lessons)} lessons as SCOs, course {course.full_version}.")
