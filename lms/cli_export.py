@@ -51,3 +51,45 @@ def export_scorm(output: str) -> None:
     with open(output, "wb") as out:
         write_package(course, out)
     click.echo(f"Wrote {output}: {len(course.lessons)} lessons as SCOs, course {course.full_version}.")
+
+
+@export_group.command("xapi")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write the statements as JSON to this file (default: standard output).")
+@click.option("--lrs", default=None, help="Send to this LRS endpoint (e.g. https://lrs.example.org/xAPI) instead;"
+              " credentials from LMS_LRS_USERNAME and LMS_LRS_PASSWORD.")
+@click.option("--base-url", default=None, help="The deployment's public address, for actor and activity ids"
+              " (default: LMS_BASE_URL).")
+def export_xapi(output: str | None, lrs: str | None, base_url: str | None) -> None:
+    """xAPI 1.0.3 statements: experienced, completed, attempted, answered, passed, failed."""
+    import json
+    import os
+
+    from . import xapi
+
+    base = base_url or current_app.config.get("BASE_URL") or ""
+    if not base:
+        raise click.ClickException("give the deployment's public address with --base-url or LMS_BASE_URL: "
+                                   "it makes actor and activity ids stable")
+    if output and lrs:
+        raise click.ClickException("choose either -o FILE or --lrs URL")
+    stream = xapi.statements(get_session(), current_app.extensions["lms.course"], base)
+    if lrs:
+        user, password = os.environ.get("LMS_LRS_USERNAME"), os.environ.get("LMS_LRS_PASSWORD")
+        if not user or not password:
+            raise click.ClickException("set LMS_LRS_USERNAME and LMS_LRS_PASSWORD for the LRS")
+        try:
+            count = xapi.send(stream, lrs, user, password)
+        except xapi.LrsError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"Sent {count} statements to {lrs}.")
+        return
+    out = open(output, "w", encoding="utf-8") if output else sys.stdout
+    try:
+        out.write("[")
+        for index, statement in enumerate(stream):
+            out.write(("," if index else "") + "\n" + json.dumps(statement, ensure_ascii=False))
+        out.write("\n]\n")
+    finally:
+        if output:
+            out.close()
