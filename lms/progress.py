@@ -6,6 +6,7 @@ completions are stored and never taken back by content edits.
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -55,31 +56,41 @@ def apply_grading(course: Course, records: dict[str, QuizRecord]) -> None:
 
 
 def snapshot(session: Session, user: User, course: Course | None = None) -> Snapshot:
-    """Read a learner's records: five queries, whatever the course size."""
-    lessons = {p.lesson_id: p for p in session.scalars(select(LessonProgress).where(LessonProgress.user_id == user.id))}
-    quizzes: dict[str, QuizRecord] = {}
-    attempts = session.scalars(
-        select(QuizAttempt).where(QuizAttempt.user_id == user.id).order_by(QuizAttempt.quiz_id, QuizAttempt.number)
-    )
+    """Read one learner's records."""
+    return snapshots(session, [user], course)[user.id]
+
+
+def snapshots(session: Session, users: list[User], course: Course | None = None) -> dict[int, Snapshot]:
+    """Read many learners' records in one query per table, whatever their number or the course size."""
+    if course is None:
+        from flask import current_app
+
+        course = current_app.extensions["lms.course"]
+    ids = [u.id for u in users]
+    lessons: dict[int, dict[str, LessonProgress]] = defaultdict(dict)
+    for row in session.scalars(select(LessonProgress).where(LessonProgress.user_id.in_(ids))):
+        lessons[row.user_id][row.lesson_id] = row
+    records: dict[int, dict[str, QuizRecord]] = defaultdict(dict)
+    attempts = session.scalars(select(QuizAttempt).where(QuizAttempt.user_id.in_(ids))
+                               .order_by(QuizAttempt.user_id, QuizAttempt.quiz_id, QuizAttempt.number))
     for attempt in attempts:
-        record = quizzes.setdefault(attempt.quiz_id, QuizRecord())
+        record = records[attempt.user_id].setdefault(attempt.quiz_id, QuizRecord())
         record.attempts += 1
         if attempt.submitted_at is None:
             record.open_attempt_id = attempt.id
             continue
         record.submitted += 1
-        record.passed = record.passed or bool(attempt.passed)
         record.percents.append(attempt.percent or 0.0)
         record.best_percent = max(record.best_percent or 0.0, attempt.percent or 0.0)
-    if course is None:
-        from flask import current_app
-
-        course = current_app.extensions["lms.course"]
-    apply_grading(course, quizzes)
-    completions = {(c.scope, c.ref_id): c for c in session.scalars(select(Completion).where(Completion.user_id == user.id))}
-    plan = session.scalar(select(PilotPlan.submitted_at).where(PilotPlan.user_id == user.id))
-    report = session.scalar(select(PilotReport.submitted_at).where(PilotReport.user_id == user.id))
-    return Snapshot(user, lessons, quizzes, completions, plan, report)
+    for user_records in records.values():
+        apply_grading(course, user_records)
+    completions: dict[int, dict[tuple[str, str], Completion]] = defaultdict(dict)
+    for c in session.scalars(select(Completion).where(Completion.user_id.in_(ids))):
+        completions[c.user_id][(c.scope, c.ref_id)] = c
+    plans = dict(session.execute(select(PilotPlan.user_id, PilotPlan.submitted_at).where(PilotPlan.user_id.in_(ids))).all())
+    reports = dict(session.execute(select(PilotReport.user_id, PilotReport.submitted_at).where(PilotReport.user_id.in_(ids))).all())
+    return {u.id: Snapshot(u, lessons[u.id], records[u.id], completions[u.id], plans.get(u.id), reports.get(u.id))
+            for u in users}
 
 
 def lesson_status(snap: Snapshot, lesson_id: str) -> str:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 import quizzes
 
 from . import progress
-from .models import Certificate, Cohort, Completion, LessonProgress, PilotLogEntry, PilotPlan, PilotReport, QuizAttempt, User
+from .models import Certificate, Cohort, PilotLogEntry, QuizAttempt, User
 
 
 @dataclass
@@ -22,35 +22,8 @@ class LearnerRow:
 
 
 def cohort_snapshots(session: Session, users: list[User]) -> dict[int, progress.Snapshot]:
-    """Snapshots for many learners in six queries (one per table)."""
-    ids = [u.id for u in users]
-    lessons: dict[int, dict] = defaultdict(dict)
-    for row in session.scalars(select(LessonProgress).where(LessonProgress.user_id.in_(ids))):
-        lessons[row.user_id][row.lesson_id] = row
-    records: dict[int, dict[str, progress.QuizRecord]] = defaultdict(dict)
-    attempts = session.scalars(select(QuizAttempt).where(QuizAttempt.user_id.in_(ids))
-                               .order_by(QuizAttempt.user_id, QuizAttempt.quiz_id, QuizAttempt.number))
-    for attempt in attempts:
-        record = records[attempt.user_id].setdefault(attempt.quiz_id, progress.QuizRecord())
-        record.attempts += 1
-        if attempt.submitted_at is None:
-            record.open_attempt_id = attempt.id
-            continue
-        record.submitted += 1
-        record.passed = record.passed or bool(attempt.passed)
-        record.percents.append(attempt.percent or 0.0)
-        record.best_percent = max(record.best_percent or 0.0, attempt.percent or 0.0)
-    from flask import current_app
-
-    for user_records in records.values():
-        progress.apply_grading(current_app.extensions["lms.course"], user_records)
-    completions: dict[int, dict] = defaultdict(dict)
-    for c in session.scalars(select(Completion).where(Completion.user_id.in_(ids))):
-        completions[c.user_id][(c.scope, c.ref_id)] = c
-    plans = dict(session.execute(select(PilotPlan.user_id, PilotPlan.submitted_at).where(PilotPlan.user_id.in_(ids))).all())
-    reports = dict(session.execute(select(PilotReport.user_id, PilotReport.submitted_at).where(PilotReport.user_id.in_(ids))).all())
-    return {u.id: progress.Snapshot(u, lessons[u.id], records[u.id], completions[u.id], plans.get(u.id), reports.get(u.id))
-            for u in users}
+    """Snapshots for many learners, one query per table."""
+    return progress.snapshots(session, users)
 
 
 def cohort_rows(session: Session, cohort: Cohort) -> list[LearnerRow]:
