@@ -2,26 +2,32 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
-STAMP   = $(VENV)/.installed
+INSTALL = $(BIN)/pip install --quiet --config-settings editable_mode=compat
 
 .PHONY: run test check-course bench clean
 
-$(STAMP): pyproject.toml
+$(BIN)/pip:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]' --config-settings editable_mode=compat
-	touch $(STAMP)
 
-run: $(STAMP)  ## serve the app on SQLite with the shipped course
+$(VENV)/.run: pyproject.toml | $(BIN)/pip
+	$(INSTALL) -e .
+	touch $@
+
+$(VENV)/.test: pyproject.toml | $(BIN)/pip
+	$(INSTALL) -e '.[test]'
+	touch $@ $(VENV)/.run
+
+run: $(VENV)/.run  ## serve the app on SQLite with the shipped course
 	$(BIN)/lms run
 
-test: $(STAMP)  ## the whole test suite, browser tests included
+test: $(VENV)/.test  ## the whole test suite, browser, PDF, PostgreSQL and LRS tests included
 	$(BIN)/python -m pytest -q
 
-check-course: $(STAMP)
+check-course: $(VENV)/.run
 	$(BIN)/lms check-course course
 
-bench: $(STAMP)
+bench: $(VENV)/.test
 	$(BIN)/python benchmarks/run.py
 
 clean:
