@@ -167,8 +167,10 @@ class Matching(QuestionType):
         return dict(response)
 
     def grade(self, question, response):
+        """Right when the chosen text is the item's right text, so items may share one (sorting into groups)."""
         response = response or {}
-        return sum(response.get(pid) == pid for pid, _l, _r in question.pairs) / len(question.pairs)
+        rights = {pid: right for pid, _l, right in question.pairs}
+        return sum(rights.get(response.get(pid)) == right for pid, _l, right in question.pairs) / len(question.pairs)
 
     def describe_response(self, question, response):
         if not response:

@@ -160,3 +160,30 @@ def test_module_page_lists_the_attempt_history(app, client, auth):
     assert "Attempt 1" in html and "Attempt 2" in html
     assert f"/learn/reviews/{failed}" in html and f"/learn/reviews/{passed}" in html
     assert "100%" in html and "not passed" in html
+
+
+def test_matching_items_that_share_an_answer_offer_it_once_and_score_full(make_app):
+    """Sorting items into groups (two "Quick win" items): the learner sees each group once and can get every item right."""
+    from tests.conftest import SHIPPED_COURSE
+
+    app = make_app(SHIPPED_COURSE)
+    client = app.test_client()
+    auth = Auth(client)
+    auth.login()
+    quiz = app.extensions["lms.course"].quizzes["quiz-tsp-role"].quiz
+    sorting = quiz.question("q-tsp-quick-or-structural")
+    assert len({right for _p, _l, right in sorting.pairs}) < len(sorting.pairs)  # the shipped question shares answers
+    attempt_id = start_attempt(client, auth, "quiz-tsp-role")
+    html = client.get(f"/learn/attempts/{attempt_id}").get_data(as_text=True)
+    data = {"action": "submit"}
+    for qid in question_ids_on_page(client, attempt_id):
+        data.update(correct_form(quiz.question(qid)))
+    for pair_id, _left, right in sorting.pairs:
+        select_html = re.search(rf'<select id="q-{sorting.id}-{pair_id}".*?</select>', html, re.S).group(0)
+        offered = dict((label, value) for value, label in re.findall(r'<option value="([^"]+)"[^>]*>([^<]+)</option>', select_html))
+        assert sorted(offered) == ["Quick win", "Structural change"]
+        data[f"q-{sorting.id}-{pair_id}"] = offered[right]  # what a learner picking the right label sends
+    auth.post(f"/learn/attempts/{attempt_id}", data, page=f"/learn/attempts/{attempt_id}")
+    with app.app_context():
+        attempt = get_session().get(QuizAttempt, attempt_id)
+        assert attempt.submitted_at is not None and attempt.percent == 100

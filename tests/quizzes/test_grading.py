@@ -23,6 +23,8 @@ MULTIPLE = choice("multiple", "xx..")
 TRUEFALSE = Question(id="q-tf", type="truefalse", stem="?", options=(Option("true", "True", False), Option("false", "False", True)))
 MATCHING = Question(id="q-m", type="matching", stem="?", pairs=(("p1", "L1", "R1"), ("p2", "L2", "R2"), ("p3", "L3", "R3"), ("p4", "L4", "R4")),
                     options=tuple(Option(p, f"R{i}", True) for i, p in enumerate(("p1", "p2", "p3", "p4"), 1)))
+SORTING = Question(id="q-s", type="matching", stem="?", pairs=(("a", "Kits", "Quick win"), ("b", "Register", "Quick win"), ("c", "Policy", "Structural")),
+                   options=(Option("a", "Quick win", True), Option("b", "Quick win", True), Option("c", "Structural", True)))
 ORDERING = Question(id="q-o", type="ordering", stem="?", options=tuple(Option(i, i.upper(), True) for i in ("a", "b", "c", "d")))
 TEXT = Question(id="q-t", type="text", stem="?", accept=("gender-blind", "gender blind"))
 ALL = (SINGLE, MULTIPLE, TRUEFALSE, MATCHING, ORDERING, TEXT)
@@ -42,6 +44,8 @@ def grade(question: Question, response) -> float:
     (MULTIPLE, ["a", "a"], 0.5),  # a duplicated tick counts once
     (MATCHING, {"p1": "p1", "p2": "p2", "p3": "p3", "p4": "p4"}, 1), (MATCHING, {"p1": "p1", "p2": "p3"}, 0.25),
     (MATCHING, {}, 0), (MATCHING, {"p1": "p2", "p2": "p1", "p3": "p4", "p4": "p3"}, 0),
+    # items sharing a right text: the drop-down offers "Quick win" once (as a), so a for b is right
+    (SORTING, {"a": "a", "b": "a", "c": "c"}, 1), (SORTING, {"a": "c", "b": "b", "c": "a"}, 1 / 3),
     (ORDERING, ["a", "b", "c", "d"], 1), (ORDERING, ["b", "a", "c", "d"], 0.5), (ORDERING, ["d", "c", "b", "a"], 0),
     (ORDERING, [], 0),
     (TEXT, "gender-blind", 1), (TEXT, "  Gender   Blind. ", 1), (TEXT, "GENDER-BLIND!", 1), (TEXT, "blind", 0), (TEXT, "", 0),
@@ -130,7 +134,7 @@ responses = st.one_of(st.none(), st.text(max_size=20), ids, st.lists(ids, max_si
                       st.dictionaries(ids, ids, max_size=5))
 
 
-@given(question=st.sampled_from(ALL), response=responses)
+@given(question=st.sampled_from(ALL + (SORTING,)), response=responses)
 @settings(max_examples=400, deadline=None)
 def test_score_stays_within_bounds(question, response):
     kind = QUESTION_TYPES[question.type]()
