@@ -121,6 +121,7 @@ def main() -> None:
 
     course = load_course(os.environ.get("LMS_COURSE_DIR") or ROOT / "course")
     lesson = next(iter(course.lessons))
+    heaviest = max(course.lessons, key=lambda lid: len(course.lessons[lid].html))
     lms_port, hello_port = free_port(), free_port()
     servers = [gunicorn("lms:create_app()", lms_port, env, workers), gunicorn("benchmarks.hello:app", hello_port, env, workers)]
     try:
@@ -128,6 +129,7 @@ def main() -> None:
         wait_for(hello_port)
         cookie = login(lms_port, "bench@example.org")
         weight = page_weight(lms_port, f"/learn/lessons/{lesson}", cookie)
+        heavy = page_weight(lms_port, f"/learn/lessons/{heaviest}", cookie)
         load(lms_port, f"/learn/lessons/{lesson}", cookie, threads, 1)  # warm up
         load(hello_port, "/", None, threads, 1)
         lesson_rps = load(lms_port, f"/learn/lessons/{lesson}", cookie, threads, seconds)
@@ -138,6 +140,8 @@ def main() -> None:
             server.wait(timeout=10)
     print(f"lesson page /learn/lessons/{lesson}: HTML {weight['html']} B + CSS {weight['css']} B = {weight['total']} B "
           f"(budget 51200 B), {weight['requests']} requests (budget 3), third-party hosts: {weight['third_party'] or 'none'}")
+    print(f"heaviest lesson /learn/lessons/{heaviest}: HTML {heavy['html']} B + CSS {heavy['css']} B = {heavy['total']} B, "
+          f"{heavy['requests']} requests, third-party hosts: {heavy['third_party'] or 'none'}")
     print(f"throughput with {workers} gunicorn workers, {threads} client threads, {seconds:g}s each:")
     print(f"  hello world {hello_rps:8.0f} req/s")
     print(f"  lesson page {lesson_rps:8.0f} req/s  -> ratio {lesson_rps / hello_rps:.2f} (budget >= 0.50)")
