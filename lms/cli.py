@@ -83,7 +83,7 @@ def db_upgrade() -> None:
 
 @cli.command("run", with_appcontext=False)
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--port", default=5000, show_default=True, type=int, help="0 picks any free port")
 def run_command(host: str, port: int) -> None:
     """Run the development server on the embedded default (SQLite, the shipped course)."""
     os.environ.setdefault("LMS_ENV", "development")
@@ -91,7 +91,10 @@ def run_command(host: str, port: int) -> None:
     with app.app_context():
         upgrade(app)
         created = ensure_demo_accounts()
-    url = f"http://{host}:{port}/"
+    from werkzeug.serving import make_server
+
+    server = make_server(host, port, app, threaded=True)  # a busy port: Werkzeug says so and exits
+    url = f"http://{host}:{server.server_port}/"
     click.echo(f"\n  TSP training LMS on {url}  (course {app.extensions['lms.course'].full_version})")
     if created:
         click.echo("\n  Demo accounts were created on this empty database. Their passwords are shown only now:")
@@ -100,9 +103,10 @@ def run_command(host: str, port: int) -> None:
         click.echo("  Lost them? lms users set-password --email EMAIL --password-stdin\n")
     else:
         click.echo("  Log in with an account you created (lms users create ...).\n")
-    from werkzeug.serving import run_simple
-
-    run_simple(host, port, app, threaded=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
 
 
 def ensure_demo_accounts() -> list[tuple[str, str, str]]:
