@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import wraps
 from typing import Callable, TypeVar
 
-from flask import Flask, abort, current_app, redirect, request, url_for
+from flask import Flask, abort, current_app, redirect, request, session, url_for
 from flask_login import current_user
 
 F = TypeVar("F", bound=Callable)
@@ -55,7 +55,7 @@ def init_app(app: Flask) -> None:
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             "object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
         )
-        if current_user and getattr(current_user, "is_authenticated", False):
+        if "_user_id" in session:  # signed in; asking the session spares loading the user on public pages
             response.headers.setdefault("Cache-Control", "private, no-store")
         return response
 

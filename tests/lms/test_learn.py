@@ -4,8 +4,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from lms.db import get_session
-from lms.models import LessonProgress
-from tests.conftest import user_id
+from lms.models import LessonProgress, User
+from tests.conftest import START, user_id
 
 
 def test_dashboard_shows_units_modules_and_next_step(client, auth):
@@ -30,6 +30,38 @@ def test_lesson_view_records_first_view_and_mark_done_completes(app, client, aut
         assert row.content_version.startswith("0.1+")
     assert "1/3" in client.get("/learn/").get_data(as_text=True)
     assert "You marked this lesson as done" in client.get("/learn/lessons/basics-one").get_data(as_text=True)
+
+
+def test_time_spent_counts_the_last_reading_and_reloads_do_not_restart_it(app, client, auth, clock):
+    auth.login()
+    client.get("/learn/lessons/basics-one")  # first view, recorded
+    clock.advance(seconds=30)
+    client.get("/learn/lessons/basics-one")  # a reload soon after keeps the reading going
+    clock.advance(minutes=3)
+    auth.post("/learn/lessons/basics-one/done", page="/learn/")  # the token from another page: no reload
+    client.get("/learn/lessons/basics-two")
+    clock.advance(hours=5)  # left for the afternoon, then read again from the start
+    client.get("/learn/lessons/basics-two")
+    clock.advance(minutes=4)
+    auth.post("/learn/lessons/basics-two/done", page="/learn/")
+    with app.app_context():
+        rows = {row.lesson_id: row for row in get_session().scalars(
+            select(LessonProgress).where(LessonProgress.user_id == user_id(app, "tsp")))}
+    assert rows["basics-one"].seconds_spent == 3 * 60 + 30
+    assert rows["basics-one"].first_viewed_at == START
+    assert rows["basics-two"].seconds_spent == 4 * 60
+    assert rows["basics-two"].first_viewed_at < rows["basics-two"].last_viewed_at
+
+
+def test_a_deactivated_account_is_signed_out_on_its_next_request(app, client, auth):
+    auth.login()
+    assert client.get("/learn/").status_code == 200
+    with app.app_context():
+        session = get_session()
+        session.get(User, user_id(app, "tsp")).active = False
+        session.commit()
+    response = client.get("/learn/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
 def test_marking_done_twice_is_harmless(app, client, auth):
