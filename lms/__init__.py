@@ -96,6 +96,10 @@ def _template_helpers(app: Flask) -> None:
     def format_date(value) -> str:
         return value.strftime("%-d %B %Y") if value else ""
 
+    @app.template_filter("short_date")
+    def format_short_date(value) -> str:
+        return value.strftime("%-d %b %Y") if value else ""
+
     @app.template_filter("status_class")
     def status_class(status: str) -> str:
         return status.replace(" ", "-")
