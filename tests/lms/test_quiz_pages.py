@@ -130,9 +130,27 @@ def test_review_follows_the_quiz_setting(app, client, auth):
     attempt_id, _ = take_quiz(app, client, auth, "quiz-final", correct=False)
     review = client.get(f"/learn/reviews/{attempt_id}").get_data(as_text=True)
     assert "shown once you have passed" in review and "Correct answer" not in review
-    attempt_id, _ = take_quiz(app, client, auth, "quiz-basics", correct=True)
+    failed_id = attempt_id
+    attempt_id, _ = take_quiz(app, client, auth, "quiz-final", correct=True)
+    for passed_now in (attempt_id, failed_id):  # once passed, every attempt's review opens
+        review = client.get(f"/learn/reviews/{passed_now}").get_data(as_text=True)
+        assert "shown once you have passed" not in review and "Correct answer" in review
+    attempt_id, _ = take_quiz(app, client, auth, "quiz-basics", correct=True)  # after_submit
     review = client.get(f"/learn/reviews/{attempt_id}").get_data(as_text=True)
     assert "Right: it ignores gender." in review and "Correct answer" in review
+
+
+def test_review_never_shows_answers_when_the_quiz_says_so(make_app, course_dir):
+    path = course_dir / "modules/basics/quiz.md"
+    path.write_text(path.read_text().replace("review: after_submit", "review: never"))
+    app = make_app(course_dir)
+    client = app.test_client()
+    auth = Auth(client)
+    auth.login()
+    attempt_id, _ = take_quiz(app, client, auth, "quiz-basics", correct=True)
+    review = client.get(f"/learn/reviews/{attempt_id}").get_data(as_text=True)
+    assert "100%" in review and "This quiz does not show answers" in review
+    assert "Right: it ignores gender." not in review and "Correct answer" not in review
 
 
 def test_time_limit_submits_saved_answers(app, make_app, course_dir, clock):
