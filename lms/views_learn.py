@@ -160,8 +160,7 @@ def lesson(lesson_id: str):
     prev, nxt = crs.neighbours(lesson_id)
     index = mod.lesson_ids.index(lesson_id) + 1
     return render_template("learn/lesson.html", course=crs, lesson=les, module=mod, prev=prev, next=nxt,
-                           done=done, form=ActionForm(), index=index,
-                           count=len(mod.lesson_ids))
+                           done=done, index=index, count=len(mod.lesson_ids))
 
 
 @bp.route("/lessons/<lesson_id>/done", methods=["POST"])
