@@ -93,13 +93,17 @@ def page_weight(port: int, path: str, cookie: str) -> dict:
     assets = re.findall(r'<(?:link[^>]+rel="stylesheet"[^>]+href|script[^>]+src|img[^>]+src)="([^"]+)"', text)
     icon = re.findall(r'<link[^>]+rel="icon"[^>]+href="([^"]+)"', text)
     css = 0
+    kept = 0  # assets the browser keeps (max-age), so a repeat view does not ask for them again
     for asset in assets:
-        if asset.endswith(".css"):
+        if asset.split("?")[0].endswith(".css"):
             conn.request("GET", asset, headers={"Cookie": cookie})
-            css += len(conn.getresponse().read())
+            response = conn.getresponse()
+            css += len(response.read())
+            kept += bool(re.search(r"max-age=[1-9]", response.getheader("Cache-Control") or ""))
     third_party = [a for a in assets + icon if re.match(r"https?://", a) and "127.0.0.1" not in a]
     requests = 1 + len(assets) + sum(1 for i in icon if not i.startswith("data:"))
-    return {"html": len(html), "css": css, "total": len(html) + css, "requests": requests, "third_party": third_party}
+    return {"html": len(html), "css": css, "total": len(html) + css, "requests": requests, "third_party": third_party,
+            "repeat_requests": requests - kept}
 
 
 def main() -> None:
@@ -139,7 +143,8 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=10)
     print(f"lesson page /learn/lessons/{lesson}: HTML {weight['html']} B + CSS {weight['css']} B = {weight['total']} B "
-          f"(budget 51200 B), {weight['requests']} requests (budget 3), third-party hosts: {weight['third_party'] or 'none'}")
+          f"(budget 51200 B), {weight['requests']} requests (budget 3; {weight['repeat_requests']} on a repeat view), "
+          f"third-party hosts: {weight['third_party'] or 'none'}")
     print(f"heaviest lesson /learn/lessons/{heaviest}: HTML {heavy['html']} B + CSS {heavy['css']} B = {heavy['total']} B, "
           f"{heavy['requests']} requests, third-party hosts: {heavy['third_party'] or 'none'}")
     print(f"throughput with {workers} gunicorn workers, {threads} client threads, {seconds:g}s each:")

@@ -1,6 +1,7 @@
 """The TSP training LMS: a Flask application factory over the `quizzes` and `certificates` packages."""
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from pathlib import Path
@@ -78,6 +79,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(views_admin.bp)
     certs.init_app(app)
     _template_helpers(app)
+    _static_caching(app)
     return app
 
 
@@ -107,6 +109,32 @@ def _template_helpers(app: Flask) -> None:
     @app.context_processor
     def globals_():
         return {"course_title": app.extensions["lms.course"].title, "endpoints": app.view_functions}
+
+
+def _static_caching(app: Flask) -> None:
+    """The stylesheet's URL carries a hash of its content, so browsers keep it for a year.
+
+    On a slow phone connection this saves a round trip on every page after the first:
+    an unversioned URL would be revalidated each time. A changed file gets a new URL.
+    """
+    from flask import request, url_for
+
+    css = Path(app.static_folder or "", "style.css")
+    version = hashlib.sha256(css.read_bytes()).hexdigest()[:12] if css.is_file() else "0"
+    app.extensions["lms.static_version"] = version
+
+    @app.after_request
+    def cache_versioned_static(response):
+        if request.endpoint == "static" and request.args.get("v") == version and response.status_code in (200, 304):
+            response.cache_control.no_cache = None
+            response.cache_control.public = True
+            response.cache_control.max_age = 365 * 24 * 3600
+            response.cache_control.immutable = True
+        return response
+
+    @app.template_global()
+    def stylesheet() -> str:
+        return url_for("static", filename="style.css", v=version)
 
 
 __all__ = ["create_app", "ConfigError", "CourseInvalid"]
