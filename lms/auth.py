@@ -4,6 +4,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask import session as flask_session
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -54,7 +55,9 @@ def init_app(app: Flask) -> None:
         """
         session = get_session()
         row = session.connection().execute(_USER_BY_ID, {"id": int(user_id)}).first()
-        if row is None or not row.active:  # a deactivated account's open sessions end with it
+        if row is None or not row.active:  # a deactivated account's open sessions end for good
+            flask_session.pop("_user_id", None)
+            flask_session.pop("_fresh", None)
             return None
         user = User(**row._mapping)
         make_transient_to_detached(user)
@@ -106,7 +109,10 @@ def login():
         if user and password_ok and user.active:
             login_user(user)
             return redirect(_safe_next(request.args.get("next")) or home_for(user))
-        error = "That email and password do not match an account. Check both and try again."
+        if user and password_ok:  # only someone who knows the password learns the account is deactivated
+            error = "This account has been deactivated, so it cannot sign in. Ask your trainer or administrator."
+        else:
+            error = "That email and password do not match an account. Check both and try again."
     return render_template("login.html", form=form, error=error), (401 if error else 200)
 
 

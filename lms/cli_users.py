@@ -1,4 +1,4 @@
-"""`lms users ...`: create, import, set passwords."""
+"""`lms users ...`: create, import, set passwords, deactivate and activate."""
 from __future__ import annotations
 
 import sys
@@ -78,3 +78,29 @@ def users_set_password(email: str, password_stdin: bool) -> None:
     user.password_hash = hash_password(password)
     session.commit()
     click.echo(f"Password set for {user.email}")
+
+
+@users_group.command("deactivate")
+@click.option("--email", required=True)
+@with_appcontext
+def users_deactivate(email: str) -> None:
+    """Stop an account signing in (its open sessions end); its records are kept."""
+    _set_active(email, False)
+
+
+@users_group.command("activate")
+@click.option("--email", required=True)
+@with_appcontext
+def users_activate(email: str) -> None:
+    """Let a deactivated account sign in again."""
+    _set_active(email, True)
+
+
+def _set_active(email: str, active: bool) -> None:
+    session = get_session()
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"no account for {email}")
+    user.active = active
+    session.commit()
+    click.echo(f"{user.email} is {'active' if active else 'deactivated'}")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -54,6 +55,23 @@ def create():
         flash(f"No account was created: {exc}.")
         return redirect(url_for("admin.index"))
     flash(f"Created the {user.role} account {user.email}.")
+    return redirect(url_for("admin.index"))
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@admin_only
+def set_active(user_id: int):
+    """Deactivate an account (it can no longer sign in, its open sessions end) or reactivate it; records stay."""
+    _checked()
+    session = get_session()
+    user = session.get(User, user_id) or abort(404)
+    active = request.form.get("active") == "yes"
+    if user.id == current_user.id and not active:
+        flash("You cannot deactivate your own account; ask another administrator.")
+        return redirect(url_for("admin.index"))
+    user.active = active
+    session.commit()
+    flash(f"{user.email} is {'active again' if active else 'deactivated: it cannot sign in, and its records are kept'}.")
     return redirect(url_for("admin.index"))
 
 
