@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 INSTALL = $(BIN)/pip install --quiet --config-settings editable_mode=compat
 
-.PHONY: run test check-course bench clean
+.PHONY: run test check-course bench bench-exports clean
 
 $(BIN)/pip:
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,11 @@ test: $(VENV)/.test  ## the whole test suite, browser, PDF, PostgreSQL and LRS t
 check-course: $(VENV)/.run
 	$(BIN)/lms check-course course
 
-bench: $(VENV)/.test
+bench: $(VENV)/.test  ## page weight and throughput
 	$(BIN)/python benchmarks/run.py
+
+bench-exports: $(VENV)/.test  ## peak memory of exports, small cohort against large
+	$(BIN)/python benchmarks/exports.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -100,6 +100,7 @@ def records(session: Session, course: Course, cohort: Cohort | None = None) -> I
                 yield _unit_row(course, unit, user, snap, seconds)
         last_id = users[-1].id
         session.expunge_all()  # keep the identity map from growing with the export
+        del users, snaps, quiz_time  # and let this batch go before the next is read: one batch in memory at a time
 
 
 def as_csv(rows: Iterator[dict]) -> Iterator[str]:
