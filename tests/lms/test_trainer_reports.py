@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from lms.db import get_session
 from lms.models import Cohort
-from tests.conftest import Auth
+from tests.conftest import Auth, user_id
 from tests.lms.quiz_helpers import take_quiz
 
 
@@ -84,3 +84,16 @@ def test_demo_cohort_spans_the_journey_and_keeps_its_rules(app):
         certificates = session.scalars(select(Certificate).where(Certificate.user_id.in_([u.id for u in users]))).all()
     assert all(stages.values()), stages
     assert len(certificates) == stages["core"] + 2 * stages["refresher"]
+
+
+def test_learner_page_groups_attempts_by_quiz_and_labels_the_pilot_log(app):
+    peer = learner(app, "peer")
+    take_quiz(app, peer.client, peer, "quiz-basics", correct=False)
+    take_quiz(app, peer.client, peer, "quiz-basics", correct=True)
+    peer.post("/learn/pilot/log", {"entry_date": "2026-01-05", "did": "Met the outreach team",
+                                   "happened": "Agreed women-only hours", "learned": "Ask women first"}, page="/learn/pilot/log")
+    trainer = learner(app, "trainer")
+    html = trainer.client.get(f"/trainer/learners/{user_id(app, 'peer')}").get_data(as_text=True)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert "Basics quiz: #1 0% , #2 100% ✓" in text
+    assert "What they did: Met the outreach team" in text and "What they learned: Ask women first" in text
