@@ -46,6 +46,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         COURSE_DIR=os.environ.get("LMS_COURSE_DIR") or str(SHIPPED_COURSE),
         BASE_URL=os.environ.get("LMS_BASE_URL", ""),
         FONT_DIRS=os.environ.get("LMS_FONT_DIRS", ""),
+        PROXY_COUNT=os.environ.get("LMS_PROXY_COUNT", "0"),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get("LMS_ENV", "production") == "production",
@@ -62,6 +63,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = _secret_key(app)
 
     app.extensions["lms.course"] = load_course(app.config["COURSE_DIR"])
+    _trust_proxies(app)
 
     from . import access, auth, certs, clock, db, errors, views_admin, views_certs, views_learn, views_pilot, views_quiz, views_trainer
 
@@ -81,6 +83,23 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _template_helpers(app)
     _static_caching(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind N reverse proxies, take the client's address and scheme from their X-Forwarded headers.
+
+    Without it every client would share the proxy's address, and with it one rate-limit count.
+    """
+    try:
+        count = int(app.config["PROXY_COUNT"] or 0)
+    except ValueError:
+        raise ConfigError(f"LMS_PROXY_COUNT must be a whole number of proxies, not {app.config['PROXY_COUNT']!r}") from None
+    if count < 0:
+        raise ConfigError("LMS_PROXY_COUNT cannot be negative")
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_prefix=count)  # type: ignore[method-assign]
 
 
 def _template_helpers(app: Flask) -> None:

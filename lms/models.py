@@ -258,3 +258,13 @@ class Certificate(Base):
         return "revoked" if self.revoked_at is not None else "valid"
 
     user: Mapped[User] = relationship()
+
+
+class RateEvent(Base):
+    """One counted request (a login try, a certificate lookup) for the rate limiter, shared by all workers."""
+
+    __tablename__ = "rate_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bucket_key: Mapped[str] = mapped_column(String(120), index=True)  # "login:<client address>"
+    at: Mapped[datetime] = mapped_column(index=True)

@@ -1,38 +1,44 @@
-"""A small sliding-window rate limiter, per client address and per worker process."""
+"""A sliding-window rate limiter per client address, counted in the database so every worker shares it."""
 from __future__ import annotations
 
-import threading
-import time
-from collections import defaultdict, deque
+from datetime import timedelta
 
 from flask import abort, current_app, request
+from sqlalchemy import delete, func, insert, select
+
+from .clock import now
+from .db import get_session
+from .models import RateEvent
+
+_events = RateEvent.__table__
 
 
-class RateLimiter:
-    """Allows `limit` hits per `window` seconds per key."""
+def hit(key: str, limit: int, window: float) -> bool:
+    """Count a request under `key`; False (and nothing counted) when `limit` were already counted in `window` seconds.
 
-    def __init__(self) -> None:
-        self._hits: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def hit(self, key: str, limit: int, window: float) -> bool:
-        """Record a hit; False when the key is over its limit."""
-        now = time.monotonic()
-        with self._lock:
-            hits = self._hits[key]
-            while hits and hits[0] <= now - window:
-                hits.popleft()
-            if len(hits) >= limit:
-                return False
-            hits.append(now)
-            if len(self._hits) > 50_000:  # bound memory under a flood of addresses
-                self._hits = defaultdict(deque, {k: v for k, v in self._hits.items() if v})
-            return True
+    Runs in its own transaction on the request's session, so a refused request leaves no trace
+    and an allowed one is counted even if the view fails afterwards.
+    """
+    key = key[:120]
+    session = get_session()
+    current = now()
+    since = current - timedelta(seconds=window)
+    connection = session.connection()
+    connection.execute(delete(_events).where(_events.c.bucket_key == key, _events.c.at <= since))
+    counted = connection.execute(select(func.count()).select_from(_events)
+                                 .where(_events.c.bucket_key == key, _events.c.at > since)).scalar_one()
+    if counted >= limit:
+        session.commit()
+        return False
+    connection.execute(insert(_events).values(bucket_key=key, at=current))
+    if counted == 0:  # now and then, sweep what other clients left behind (windows are minutes, never a day)
+        connection.execute(delete(_events).where(_events.c.at <= current - timedelta(days=1)))
+    session.commit()
+    return True
 
 
 def limit(bucket: str, setting: str) -> None:
     """Abort with 429 when this client is over the configured limit for `bucket`."""
-    limiter: RateLimiter = current_app.extensions.setdefault("lms.ratelimiter", RateLimiter())
     count, window = current_app.config[setting]
-    if not limiter.hit(f"{bucket}:{request.remote_addr}", count, window):
+    if not hit(f"{bucket}:{request.remote_addr}", count, window):
         abort(429)

@@ -73,3 +73,49 @@ def test_login_is_rate_limited(make_app, course_dir):
     codes = [client.post("/login", data={"email": "x@example.org", "password": "y" * 12, "csrf_token": csrf_token(client)}).status_code
              for _ in range(4)]
     assert codes == [401, 401, 401, 429]
+
+
+def test_login_limit_is_shared_by_every_worker_and_its_window_slides(make_app, course_dir, clock):
+    """Two app instances on one database stand for two gunicorn workers: tries on either count against both."""
+    first = make_app(course_dir, LOGIN_RATE_LIMIT=(4, 300))
+    second = make_app(course_dir, LOGIN_RATE_LIMIT=(4, 300))
+    clients = [first.test_client(), second.test_client()]
+
+    def attempt(client):
+        data = {"email": ACCOUNTS["tsp"][0], "password": "wrong password 1", "csrf_token": csrf_token(client)}
+        return client.post("/login", data=data).status_code
+
+    assert [attempt(clients[i % 2]) for i in range(5)] == [401, 401, 401, 401, 429]
+    refused = clients[1].post("/login", data={"email": ACCOUNTS["tsp"][0], "password": PASSWORD,
+                                              "csrf_token": csrf_token(clients[1])})
+    assert refused.status_code == 429  # even the right password waits: guessing gains nothing
+    clock.advance(seconds=301)
+    ok = clients[0].post("/login", data={"email": ACCOUNTS["tsp"][0], "password": PASSWORD, "csrf_token": csrf_token(clients[0])})
+    assert ok.status_code == 302
+
+
+def test_behind_a_proxy_each_client_has_its_own_count(make_app, course_dir):
+    app = make_app(course_dir, LOGIN_RATE_LIMIT=(2, 300), PROXY_COUNT="1")
+    client = app.test_client()
+
+    def attempt(address):
+        data = {"email": "x@example.org", "password": "wrong password 1", "csrf_token": csrf_token(client)}
+        return client.post("/login", data=data, headers={"X-Forwarded-For": address}).status_code
+
+    assert [attempt("203.0.113.7") for _ in range(3)] == [401, 401, 429]
+    assert attempt("198.51.100.20") == 401  # another client behind the same proxy is not locked out
+
+
+def test_without_a_proxy_forwarded_headers_are_ignored(make_app, course_dir):
+    app = make_app(course_dir, LOGIN_RATE_LIMIT=(2, 300))
+    client = app.test_client()
+    codes = [client.post("/login", data={"email": "x@example.org", "password": "wrong password 1", "csrf_token": csrf_token(client)},
+                         headers={"X-Forwarded-For": f"203.0.113.{i}"}).status_code for i in range(3)]
+    assert codes == [401, 401, 429]  # a client cannot dodge the limit by claiming new addresses
+
+
+def test_a_bad_proxy_count_stops_the_app_with_a_clear_message(make_app, course_dir):
+    from lms import ConfigError
+
+    with pytest.raises(ConfigError, match="LMS_PROXY_COUNT must be a whole number"):
+        make_app(course_dir, PROXY_COUNT="one")
