@@ -140,26 +140,27 @@ def test_review_follows_the_quiz_setting(app, client, auth):
     assert "Right: it ignores gender." in review and "Correct answer" in review
 
 
-def test_review_never_shows_answers_when_the_quiz_says_so(make_app, course_dir):
+def basics_quiz_with(make_app, course_dir, old: str, new: str):
+    """An app whose basics quiz has one setting changed, and a signed-in learner's client and auth."""
     path = course_dir / "modules/basics/quiz.md"
-    path.write_text(path.read_text().replace("review: after_submit", "review: never"))
+    path.write_text(path.read_text().replace(old, new))
     app = make_app(course_dir)
     client = app.test_client()
     auth = Auth(client)
     auth.login()
+    return app, client, auth
+
+
+def test_review_never_shows_answers_when_the_quiz_says_so(make_app, course_dir):
+    app, client, auth = basics_quiz_with(make_app, course_dir, "review: after_submit", "review: never")
     attempt_id, _ = take_quiz(app, client, auth, "quiz-basics", correct=True)
     review = client.get(f"/learn/reviews/{attempt_id}").get_data(as_text=True)
     assert "100%" in review and "This quiz does not show answers" in review
     assert "Right: it ignores gender." not in review and "Correct answer" not in review
 
 
-def test_time_limit_submits_saved_answers(app, make_app, course_dir, clock):
-    path = course_dir / "modules/basics/quiz.md"
-    path.write_text(path.read_text().replace("grading: highest", "grading: highest\ntime_limit_minutes: 10"))
-    timed = make_app(course_dir)
-    client = timed.test_client()
-    auth = Auth(client)
-    auth.login()
+def test_time_limit_submits_saved_answers(make_app, course_dir, clock):
+    timed, client, auth = basics_quiz_with(make_app, course_dir, "grading: highest", "grading: highest\ntime_limit_minutes: 10")
     attempt_id = start_attempt(client, auth, "quiz-basics")
     auth.post(f"/learn/attempts/{attempt_id}", {"action": "save", "q-q-basics-blind": "blind"}, page=f"/learn/attempts/{attempt_id}")
     clock.advance(minutes=15)
