@@ -140,7 +140,6 @@ def _static_caching(app: Flask) -> None:
 
     css = Path(app.static_folder or "", "style.css")
     version = hashlib.sha256(css.read_bytes()).hexdigest()[:12] if css.is_file() else "0"
-    app.extensions["lms.static_version"] = version
 
     @app.after_request
     def cache_versioned_static(response):

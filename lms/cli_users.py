@@ -20,6 +20,13 @@ def _read_password() -> str:
     return password
 
 
+def _user_by_email(email: str) -> User:
+    user = get_session().scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"no account for {email}")
+    return user
+
+
 @cli.group("users")
 def users_group() -> None:
     """Accounts."""
@@ -67,9 +74,7 @@ def users_import(file) -> None:
 def users_set_password(email: str, password_stdin: bool) -> None:
     """Set a new password for an account."""
     session = get_session()
-    user = session.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None:
-        raise click.ClickException(f"no account for {email}")
+    user = _user_by_email(email)
     password = _read_password()
     try:
         validate(user.email, user.name, user.role, password)
@@ -97,10 +102,7 @@ def users_activate(email: str) -> None:
 
 
 def _set_active(email: str, active: bool) -> None:
-    session = get_session()
-    user = session.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None:
-        raise click.ClickException(f"no account for {email}")
+    user = _user_by_email(email)
     user.active = active
-    session.commit()
+    get_session().commit()
     click.echo(f"{user.email} is {'active' if active else 'deactivated'}")

@@ -86,8 +86,7 @@ def seed_learners(learners: int, cohort_name: str | None = None, seed: int = 1) 
         if core is not None:
             _study_unit(session, course, user, core, share, start, rng, skill)
             if share >= 1.0:
-                fields = {name: f"Demo {label.lower()}" for name, label, _ in pilot.PLAN_FIELDS}
-                pilot.save_plan(session, user, fields, submit=True, now=start + timedelta(days=3))
+                pilot.save_plan(session, user, _demo_fields(pilot.PLAN_FIELDS), submit=True, now=start + timedelta(days=3))
         snap = progress.snapshot(session, user)
         progress.record_completions(session, course, snap, start + timedelta(days=4))
         session.commit()
@@ -102,8 +101,7 @@ def seed_learners(learners: int, cohort_name: str | None = None, seed: int = 1) 
                 _study_unit(session, course, user, pilot_unit, 1.0 if reach > 0.85 else 0.5, core_done + timedelta(days=7), rng, skill)
             back = core_done + timedelta(days=(refresher.opens_after_days if refresher else 180) + rng.randint(1, 10))
             if refresher is not None and reach > 0.9 and back < current:
-                fields = {name: f"Demo {label.lower()}" for name, label, _ in pilot.REPORT_FIELDS}
-                pilot.save_report(session, user, fields, shared=rng.random() < 0.6, submit=True, now=back)
+                pilot.save_report(session, user, _demo_fields(pilot.REPORT_FIELDS), shared=rng.random() < 0.6, submit=True, now=back)
                 _study_unit(session, course, user, refresher, 1.0, back, rng, skill)
             snap = progress.snapshot(session, user)
             progress.record_completions(session, course, snap, min(current, back + timedelta(days=3)))
@@ -111,6 +109,11 @@ def seed_learners(learners: int, cohort_name: str | None = None, seed: int = 1) 
         certs.issue_earned(session, course, snap, current)
     session.commit()
     return cohort.name
+
+
+def _demo_fields(spec) -> dict[str, str]:
+    """Placeholder answers for a pilot form: "Demo organisation", "Demo timeline"..."""
+    return {field: f"Demo {label.lower()}" for field, label, _help in spec}
 
 
 def _study_unit(session, course, user: User, unit, share: float, start, rng: random.Random, skill: float) -> None:

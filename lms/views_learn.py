@@ -119,13 +119,12 @@ def _record_view(session, user_id: int, lesson_id: str, version: str) -> bool:
     The busiest request in the LMS, so it reads and writes the one row with Core statements
     rather than loading it as an ORM object (see benchmarks/RESULTS.md).
     """
-    table = LessonProgress.__table__
     connection = session.connection()
     row = connection.execute(_VIEW_RECORD, {"user_id": user_id, "lesson_id": lesson_id}).first()
     current = now()
     if row is None:
         try:
-            connection.execute(insert(table).values(user_id=user_id, lesson_id=lesson_id, first_viewed_at=current,
+            connection.execute(insert(_progress).values(user_id=user_id, lesson_id=lesson_id, first_viewed_at=current,
                                                     last_viewed_at=current, content_version=version))
             session.commit()
         except IntegrityError:  # two tabs opened the lesson at once: the other request recorded it
@@ -133,7 +132,7 @@ def _record_view(session, user_id: int, lesson_id: str, version: str) -> bool:
         return False
     if row.completed_at is None and current - row.last_viewed_at > REVIEW_WRITE_INTERVAL:
         # the start of this reading, for time spent; reloads within a minute need no write
-        connection.execute(update(table).where(table.c.id == row.id).values(last_viewed_at=current))
+        connection.execute(update(_progress).where(_progress.c.id == row.id).values(last_viewed_at=current))
         session.commit()
     return row.completed_at is not None
 

@@ -152,9 +152,9 @@ def learner(user_id: int):
     by_quiz: dict[str, list[QuizAttempt]] = {}
     for attempt in tries:
         by_quiz.setdefault(attempt.quiz_id, []).append(attempt)
-    order = [q for u in crs.units for q in crs.all_quizzes_of(u)]
+    rank = {q: i for i, q in enumerate(q for u in crs.units for q in crs.all_quizzes_of(u))}
     quiz_attempts = [(crs.quizzes[q].quiz.title if q in crs.quizzes else q, by_quiz[q])
-                     for q in sorted(by_quiz, key=lambda q: order.index(q) if q in order else len(order))]
+                     for q in sorted(by_quiz, key=lambda q: rank.get(q, len(rank)))]
     return render_template("trainer/learner.html", learner=user, course=crs, modules=modules, quiz_attempts=quiz_attempts, log=log,
                            plan=pilot.plan_of(session, user), report=pilot.report_of(session, user), comments=comments,
                            plan_fields=pilot.PLAN_FIELDS, report_fields=pilot.REPORT_FIELDS, form=ActionForm())
