@@ -65,7 +65,10 @@ def set_active(user_id: int):
     _checked()
     session = get_session()
     user = session.get(User, user_id) or abort(404)
-    active = request.form.get("active") == "yes"
+    choice = request.form.get("active")
+    if choice not in ("yes", "no"):
+        abort(400, description="Say whether the account should be active (yes or no); nothing was changed.")
+    active = choice == "yes"
     if user.id == current_user.id and not active:
         flash("You cannot deactivate your own account; ask another administrator.")
         return redirect(url_for("admin.index"))

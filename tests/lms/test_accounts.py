@@ -51,6 +51,8 @@ def test_an_admin_cannot_deactivate_themselves_and_others_cannot_at_all(app, aut
     trainer.login("trainer")
     assert trainer.post(f"/admin/users/{user_id(app, 'tsp')}/active", {"active": "no"}, page="/learn/").status_code == 403
     assert admin.post("/admin/users/9999/active", {"active": "no"}, page="/admin/").status_code == 404
+    for bad in ({}, {"active": "maybe"}):  # a tampered form changes nothing
+        assert admin.post(f"/admin/users/{user_id(app, 'tsp')}/active", bad, page="/admin/").status_code == 400
     with app.app_context():
         assert all(get_session().scalars(select(User.active)))
 
@@ -66,4 +68,18 @@ def test_cli_deactivate_and_activate(app, auth):
     assert result.exit_code == 0
     assert auth.login("tsp", password=PASSWORD).status_code == 302
     unknown = runner.invoke(cli, ["users", "deactivate", "--email", "nobody@example.org"], env=env)
+    assert unknown.exit_code != 0 and "no account for nobody@example.org" in unknown.output
+
+
+def test_cli_set_password_replaces_a_lost_one(app, auth):
+    runner = CliRunner()
+    env = {"LMS_SECRET_KEY": app.config["SECRET_KEY"], "LMS_DATABASE_URL": app.config["DATABASE_URL"],
+           "LMS_COURSE_DIR": app.config["COURSE_DIR"]}
+    result = runner.invoke(cli, ["users", "set-password", "--email", "tsp@example.org", "--password-stdin"],
+                           input="a brand new passphrase\n", env=env)
+    assert result.exit_code == 0 and "Password set for tsp@example.org" in result.output
+    assert auth.login("tsp").status_code == 401  # the old one no longer works
+    assert auth.login("tsp", password="a brand new passphrase").status_code == 302
+    unknown = runner.invoke(cli, ["users", "set-password", "--email", "nobody@example.org", "--password-stdin"],
+                            input="whatever passphrase\n", env=env)
     assert unknown.exit_code != 0 and "no account for nobody@example.org" in unknown.output
