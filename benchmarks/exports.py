@@ -41,9 +41,11 @@ def main() -> None:
                       LMS_INSTANCE_PATH=tmp)
     import json
 
-    from lms import create_app, exports, xapi
-    from lms.db import get_session, upgrade
-    from lms.demo import seed_learners
+    from lms import create_app
+    from lms.db.session import get_session, upgrade
+    from lms.interop import records as exports
+    from lms.interop import xapi
+    from lms.learning.demo import seed_learners
 
     app = create_app()
     course = app.extensions["lms.course"]
@@ -60,9 +62,9 @@ def main() -> None:
             print(f"seeded {seeded} learners ({time.time() - started:.0f}s)", file=sys.stderr)
             session = get_session()
             row = {"learners": seeded}
-            row["csv"] = measure(lambda: exports.as_csv(exports.records(session, course)))
-            row["json"] = measure(lambda: exports.as_json(exports.records(session, course)))
-            row["xapi"] = measure(lambda: (json.dumps(s) for s in xapi.statements(session, course, "https://lms.example.org")))
+            row["csv"] = measure(lambda s=session: exports.as_csv(exports.records(s, course)))
+            row["json"] = measure(lambda s=session: exports.as_json(exports.records(s, course)))
+            row["xapi"] = measure(lambda s=session: (json.dumps(x) for x in xapi.statements(s, course, "https://lms.example.org")))
             results.append(row)
     print(f"{'learners':>8} | {'export':6} | {'output':>10} | {'peak memory':>11}")
     for row in results:

@@ -114,14 +114,14 @@ def main() -> None:
     env = {**os.environ, "LMS_SECRET_KEY": "benchmark-secret", "LMS_DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite",
            "LMS_INSTANCE_PATH": tmp, "PYTHONPATH": str(ROOT)}
     setup = (
-        "from lms import create_app; from lms.db import upgrade, get_session; from lms.users import create_user;"
-        "from lms.demo import seed_learners; app = create_app();"
+        "from lms import create_app; from lms.db.session import upgrade, get_session; from lms.learning.accounts import create_user;"
+        "from lms.learning.demo import seed_learners; app = create_app();"
         "ctx = app.app_context(); ctx.push(); upgrade(app);"
         f"create_user(get_session(), 'bench@example.org', 'Bench Learner', 'tsp', {PASSWORD!r}, 'Bench');"
         "get_session().commit(); seed_learners(200, 'Bench')"
     )
     subprocess.run([sys.executable, "-c", setup], env=env, check=True, cwd=ROOT)
-    from lms.course import load_course
+    from lms.content.loader import load_course
 
     course = load_course(os.environ.get("LMS_COURSE_DIR") or ROOT / "course")
     lesson = next(iter(course.lessons))

@@ -4,7 +4,16 @@ Pure Python: it imports nothing from Flask or the app.
 """
 from .grading import AttemptResult, ItemResult, PlannedQuestion, build_attempt, final_score, grade_attempt, may_see_review
 from .model import (
-    GRADING_METHODS, REVIEW_MODES, Case, InvalidResponse, Option, Problem, Question, Quiz, QuizError, QuizParseError,
+    GRADING_METHODS,
+    REVIEW_MODES,
+    Case,
+    InvalidResponse,
+    Option,
+    Problem,
+    Question,
+    Quiz,
+    QuizError,
+    QuizParseError,
     QuizSettings,
 )
 from .parser import parse_quiz

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from .model import InvalidResponse, Quiz, QuizSettings
 from .types import QUESTION_TYPES

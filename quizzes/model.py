@@ -11,7 +11,7 @@ class QuizError(Exception):
 class QuizParseError(QuizError):
     """A quiz file with problems; `problems` lists every one with its line."""
 
-    def __init__(self, problems: list["Problem"]):
+    def __init__(self, problems: list[Problem]):
         super().__init__("; ".join(f"line {p.line}: {p.message}" for p in problems))
         self.problems = problems
 

@@ -198,7 +198,7 @@ def _question(qid: str, heading_line: int, body: list[tuple[int, str]], cases: d
             option_feedback[-1].append(OPTION_FEEDBACK.match(text).group("text"))
         else:
             problems.add(number, "unexpected text among the answers: each answer line ends with its {#id}, feedback lines start with `  > `")
-    options = [Option(o.id, o.text, o.correct, "\n".join(fb).strip()) for o, fb in zip(options, option_feedback)]
+    options = [Option(o.id, o.text, o.correct, "\n".join(fb).strip()) for o, fb in zip(options, option_feedback, strict=True)]
     seen: set[str] = set()
     for option in options:
         if option.id and option.id in seen:

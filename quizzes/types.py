@@ -214,7 +214,7 @@ class Ordering(QuestionType):
 
     def grade(self, question, response):
         response = response or []
-        return sum(a == o.id for a, o in zip(response, question.options)) / len(question.options)
+        return sum(a == o.id for a, o in zip(response, question.options, strict=False)) / len(question.options)
 
     def describe_response(self, question, response):
         return " → ".join(_text(question, r) for r in response) if response else "(no answer)"

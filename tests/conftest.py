@@ -3,20 +3,20 @@ from __future__ import annotations
 
 import re
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from lms import create_app
-from lms.clock import FrozenClock
-from lms.db import get_session, upgrade
-from lms.users import create_user
+from lms.db.session import get_session, upgrade
+from lms.learning.accounts import create_user
+from lms.web.clock import FrozenClock
 
 FIXTURE_COURSE = Path(__file__).parent / "fixtures" / "course"
 SHIPPED_COURSE = Path(__file__).parent.parent / "course"
 PASSWORD = "correct horse battery"
-START = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 ACCOUNTS = {
     "tsp": ("tsp@example.org", "Rina Akter", "tsp", "Cohort A"),
@@ -62,8 +62,9 @@ def make_app(tmp_path: Path, clock: FrozenClock, database_url: str):
         with app.app_context():
             upgrade(app)
             session = get_session()
-            from lms.models import User
             from sqlalchemy import select
+
+            from lms.db.models import User
 
             if session.scalar(select(User).limit(1)) is None:
                 for email, name, role, cohort in ACCOUNTS.values():
@@ -114,7 +115,7 @@ def auth(client) -> Auth:
 def user_id(app, who: str) -> int:
     from sqlalchemy import select
 
-    from lms.models import User
+    from lms.db.models import User
 
     with app.app_context():
         return get_session().scalar(select(User.id).where(User.email == ACCOUNTS[who][0]))

@@ -34,9 +34,10 @@ def ralph_lrs():
     port = _free_port()
     ralph = shutil.which("ralph", path=str(Path(sys.executable).parent)) or "ralph"
     env = {**os.environ, "RALPH_AUTH_FILE": str(auth), "RALPH_APP_DIR": str(root / "app")}
+    log = (root / "server.log").open("w")  # noqa: SIM115  (the server writes to it until it stops)
     process = subprocess.Popen([ralph, "runserver", "-b", "fs", "--fs-default-directory-path", str(root / "data"),
                                 "-h", "127.0.0.1", "-p", str(port)], env=env, stdout=subprocess.DEVNULL,
-                               stderr=open(root / "server.log", "w"))
+                               stderr=log)
     try:
         deadline = time.time() + 60
         while time.time() < deadline:

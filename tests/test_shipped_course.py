@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from lms.course import check_course, load_course
+from lms.content.loader import check_course, load_course
 from tests.conftest import SHIPPED_COURSE
 
 

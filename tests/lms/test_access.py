@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from lms.access import PUBLIC
+from lms.web.access import PUBLIC
 from tests.conftest import ACCOUNTS, csrf_token
 
 ROLES = ("anonymous", "tsp", "trainer", "admin")

@@ -5,8 +5,8 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from lms.cli import cli
-from lms.db import get_session
-from lms.models import LessonProgress, User
+from lms.db.models import LessonProgress, User
+from lms.db.session import get_session
 from tests.conftest import PASSWORD, Auth, user_id
 
 

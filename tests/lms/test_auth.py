@@ -115,7 +115,7 @@ def test_without_a_proxy_forwarded_headers_are_ignored(make_app, course_dir):
 
 
 def test_a_bad_proxy_count_stops_the_app_with_a_clear_message(make_app, course_dir):
-    from lms import ConfigError
+    from lms.config import ConfigError
 
     with pytest.raises(ConfigError, match="LMS_PROXY_COUNT must be a whole number"):
         make_app(course_dir, PROXY_COUNT="one")

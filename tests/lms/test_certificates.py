@@ -7,8 +7,8 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from lms.cli import cli
-from lms.db import get_session
-from lms.models import Certificate
+from lms.db.models import Certificate
+from lms.db.session import get_session
 from tests.conftest import ACCOUNTS, Auth, user_id
 from tests.lms.test_journey import complete_core
 
@@ -35,8 +35,8 @@ def test_issued_once_when_earned(app, client, auth):
     auth.post("/learn/pilot/plan", {"organisation": "x", "change": "y", "serves": "z", "actions": "a", "indicators": "b",
                                    "timeline": "c", "support": "d", "action": "submit"}, page="/learn/pilot/plan")
     with app.app_context():
-        from lms import certs, progress
-        from lms.models import User
+        from lms.db.models import User
+        from lms.learning import certs, progress
 
         session = get_session()
         user = session.get(User, user_id(app, "tsp"))
@@ -118,7 +118,7 @@ def test_pdf_for_owner_and_their_trainer_only(app, client, auth):
     assert peer.get(f"/certificates/{cert.id}.pdf").status_code == 404
     assert trainer.get(f"/certificates/{cert.id}.pdf").status_code == 200
     with app.app_context():
-        from lms.models import Cohort
+        from lms.db.models import Cohort
 
         cohort_id = get_session().scalar(select(Cohort.id).where(Cohort.name == "Cohort A"))
     assert cert.code in trainer.get(f"/trainer/cohorts/{cohort_id}").get_data(as_text=True)

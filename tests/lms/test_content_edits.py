@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from lms.db import get_session
-from lms.models import Completion, LessonProgress
+from lms.db.models import Completion, LessonProgress
+from lms.db.session import get_session
 from tests.conftest import Auth, user_id
 from tests.lms.test_journey import complete_core
 

@@ -7,7 +7,8 @@ import pytest
 from click.testing import CliRunner
 
 from lms.cli import cli
-from lms.course import CourseInvalid, check_course, load_course
+from lms.content.loader import check_course, load_course
+from lms.content.model import CourseInvalid
 
 
 def edit(path: Path, old: str, new: str) -> None:

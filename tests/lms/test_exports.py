@@ -9,7 +9,7 @@ import re
 from click.testing import CliRunner
 
 from lms.cli import cli
-from lms.exports import cmi_timespan, iso_duration
+from lms.interop.records import cmi_timespan, iso_duration
 from tests.conftest import Auth
 from tests.lms.test_journey import complete_core
 

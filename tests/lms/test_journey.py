@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from lms.db import get_session
-from lms.models import Certificate, Completion
+from lms.db.models import Certificate, Completion
+from lms.db.session import get_session
 from tests.conftest import START, Auth, user_id
 from tests.lms.quiz_helpers import take_quiz
 
@@ -88,7 +88,7 @@ def test_shared_report_readable_by_cohort_only_private_by_nobody(app, make_app, 
     p_auth.post("/learn/pilot/report", {**REPORT, "progress": "Private progress", "shared": "no", "action": "submit"},
                 page="/learn/pilot/report")
     with app.app_context():
-        from lms.models import PilotReport
+        from lms.db.models import PilotReport
 
         ids = {r.user_id: r.id for r in get_session().scalars(select(PilotReport))}
     shared_id, private_id = ids[user_id(app, "tsp")], ids[user_id(app, "peer")]
@@ -115,7 +115,7 @@ def test_trainer_sets_an_earlier_cohort_date(app, client, auth, clock):
     t_auth = Auth(trainer)
     t_auth.login("trainer")
     with app.app_context():
-        from lms.models import Cohort
+        from lms.db.models import Cohort
 
         cohort_id = get_session().scalar(select(Cohort.id).where(Cohort.name == "Cohort A"))
     early = (START + timedelta(days=30)).date().isoformat()
@@ -143,7 +143,7 @@ def test_plan_draft_versions_and_validation(app, client, auth):
     auth.post("/learn/pilot/plan", {**PLAN, "action": "submit"}, page="/learn/pilot/plan")
     auth.post("/learn/pilot/plan", {**PLAN, "timeline": "Months 1-4", "action": "submit"}, page="/learn/pilot/plan")
     with app.app_context():
-        from lms.models import PilotPlan
+        from lms.db.models import PilotPlan
 
         plan = get_session().scalar(select(PilotPlan))
         assert [v.status for v in plan.versions] == ["draft", "submitted", "submitted"]

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from lms.db import get_session
-from lms.models import LessonProgress, User
+from lms.db.models import LessonProgress, User
+from lms.db.session import get_session
 from tests.conftest import START, user_id
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from lms.db import get_session
-from lms.models import Certificate, QuizAttempt
+from lms.db.models import Certificate, QuizAttempt
+from lms.db.session import get_session
 from tests.pg import postgres_server
 
 pytestmark = pytest.mark.postgres

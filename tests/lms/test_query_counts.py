@@ -5,9 +5,9 @@ from contextlib import contextmanager
 
 from sqlalchemy import event, select
 
-from lms.db import get_session
-from lms.demo import seed_learners
-from lms.models import Cohort
+from lms.db.models import Cohort
+from lms.db.session import get_session
+from lms.learning.demo import seed_learners
 from tests.conftest import Auth
 
 

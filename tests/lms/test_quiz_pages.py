@@ -6,8 +6,8 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from lms.db import get_session
-from lms.models import QuizAttempt
+from lms.db.models import QuizAttempt
+from lms.db.session import get_session
 from tests.conftest import Auth, user_id
 from tests.lms.quiz_helpers import correct_form, question_ids_on_page, start_attempt, take_quiz
 

@@ -5,8 +5,8 @@ import re
 
 from sqlalchemy import select
 
-from lms.db import get_session
-from lms.models import Cohort
+from lms.db.models import Cohort
+from lms.db.session import get_session
 from tests.conftest import Auth, user_id
 from tests.lms.quiz_helpers import take_quiz
 
@@ -54,9 +54,9 @@ def test_a_learner_cannot_open_the_quiz_report(app):
 
 def test_demo_cohort_spans_the_journey_and_keeps_its_rules(app):
     """The demo cohort a newcomer's trainer sees: learners at every stage, every completion earned by the rules."""
-    from lms import progress
-    from lms.demo import seed_learners
-    from lms.models import Certificate, User
+    from lms.db.models import Certificate, User
+    from lms.learning import progress
+    from lms.learning.demo import seed_learners
 
     with app.app_context():
         seed_learners(30, "Demo", seed=2)

@@ -9,7 +9,6 @@ import pytest
 from click.testing import CliRunner
 
 from lms.cli import cli
-from tests.conftest import Auth
 from tests.lms.quiz_helpers import take_quiz
 from tests.lms.test_journey import complete_core
 from tests.lrs import PASSWORD, USERNAME, ralph_lrs

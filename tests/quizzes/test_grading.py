@@ -8,8 +8,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quizzes import (
-    QUESTION_TYPES, InvalidResponse, Option, PlannedQuestion, Question, Quiz, QuizSettings, build_attempt, final_score,
-    grade_attempt, may_see_review,
+    QUESTION_TYPES,
+    InvalidResponse,
+    Option,
+    PlannedQuestion,
+    Question,
+    Quiz,
+    QuizSettings,
+    build_attempt,
+    final_score,
+    grade_attempt,
+    may_see_review,
 )
 
 
@@ -23,7 +32,8 @@ MULTIPLE = choice("multiple", "xx..")
 TRUEFALSE = Question(id="q-tf", type="truefalse", stem="?", options=(Option("true", "True", False), Option("false", "False", True)))
 MATCHING = Question(id="q-m", type="matching", stem="?", pairs=(("p1", "L1", "R1"), ("p2", "L2", "R2"), ("p3", "L3", "R3"), ("p4", "L4", "R4")),
                     options=tuple(Option(p, f"R{i}", True) for i, p in enumerate(("p1", "p2", "p3", "p4"), 1)))
-SORTING = Question(id="q-s", type="matching", stem="?", pairs=(("a", "Kits", "Quick win"), ("b", "Register", "Quick win"), ("c", "Policy", "Structural")),
+SORTING = Question(id="q-s", type="matching", stem="?",
+                   pairs=(("a", "Kits", "Quick win"), ("b", "Register", "Quick win"), ("c", "Policy", "Structural")),
                    options=(Option("a", "Quick win", True), Option("b", "Quick win", True), Option("c", "Structural", True)))
 ORDERING = Question(id="q-o", type="ordering", stem="?", options=tuple(Option(i, i.upper(), True) for i in ("a", "b", "c", "d")))
 TEXT = Question(id="q-t", type="text", stem="?", accept=("gender-blind", "gender blind"))

@@ -136,7 +136,7 @@ def test_problems_name_their_line(old, new, line, message):
     with pytest.raises(QuizParseError) as info:
         parse_quiz(BASE.replace(old, new, 1))
     found = [(p.line, p.message) for p in info.value.problems]
-    assert any(l == line and message in m for l, m in found), found
+    assert any(at == line and message in m for at, m in found), found
 
 
 def test_duplicate_question_ids_and_missing_types_are_all_reported_at_once():

@@ -1,0 +1,31 @@
+"""`lms certificates verify CODE`."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import AppGroup, with_appcontext
+
+from lms.db.session import get_session
+from lms.learning import certs
+
+
+@click.group("certificates", cls=AppGroup)
+def certificates_group() -> None:
+    """Certificates."""
+
+
+@certificates_group.command("verify")
+@click.argument("code")
+@with_appcontext
+def verify(code: str) -> None:
+    """Check a certificate code: valid (exit 0), or revoked, superseded, unknown (exit 1)."""
+    status, cert = certs.lookup(get_session(), code)
+    if cert is None:
+        click.echo("unknown: no certificate has this code" if status == "unknown" else "invalid: this is not a certificate code")
+        sys.exit(1)
+    click.echo(f"{status}: {cert.learner_name} · {certs.KIND_LABELS.get(cert.kind, cert.kind)} · {cert.course_title} · "
+               f"{cert.issued_at:%Y-%m-%d} · {cert.organisation} · {cert.code}")
+    if cert.revoked_at:
+        click.echo(f"revoked on {cert.revoked_at:%Y-%m-%d}: {cert.revoke_reason}")
+    sys.exit(0 if status == "valid" else 1)

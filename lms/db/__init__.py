@@ -1,0 +1,1 @@
+"""Engine and session, models, Alembic migrations."""

@@ -1,0 +1,270 @@
+"""The database schema: people, cohorts, and what each learner did."""
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, MetaData, String, Table, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+ROLES = ("tsp", "trainer", "admin")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores naive UTC, always hands back aware UTC datetimes (SQLite keeps no zone)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use timezone-aware UTC")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value is not None else None
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    })
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
+
+
+cohort_trainers = Table(
+    "cohort_trainers",
+    Base.metadata,
+    Column("cohort_id", ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Cohort(Base):
+    __tablename__ = "cohorts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    refresher_opens_on: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    members: Mapped[list[User]] = relationship(back_populates="cohort", foreign_keys="User.cohort_id")
+    trainers: Mapped[list[User]] = relationship(secondary=cohort_trainers, back_populates="trains")
+
+
+class User(UserMixin, Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(10))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="SET NULL"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    cohort: Mapped[Cohort | None] = relationship(back_populates="members", foreign_keys=[cohort_id])
+    trains: Mapped[list[Cohort]] = relationship(secondary=cohort_trainers, back_populates="trainers")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: deactivated accounts cannot log in
+        return self.active
+
+
+class LessonProgress(Base):
+    """One row per learner and lesson: first view, completion, time spent."""
+
+    __tablename__ = "lesson_progress"
+    __table_args__ = (UniqueConstraint("user_id", "lesson_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    lesson_id: Mapped[str] = mapped_column(String(100))
+    first_viewed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_viewed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[datetime | None]
+    seconds_spent: Mapped[int] = mapped_column(default=0)
+    content_version: Mapped[str] = mapped_column(String(40))
+
+
+class QuizAttempt(Base):
+    """One sitting of a quiz; `plan` fixes its questions and option order when it starts."""
+
+    __tablename__ = "quiz_attempts"
+    __table_args__ = (UniqueConstraint("user_id", "quiz_id", "number"), UniqueConstraint("open_key"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    quiz_id: Mapped[str] = mapped_column(String(100), index=True)
+    number: Mapped[int]
+    # "user:quiz" while the attempt is open, NULL once submitted: at most one open attempt each.
+    open_key: Mapped[str | None] = mapped_column(String(120))
+    plan: Mapped[list[Any]]
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    deadline: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None]
+    score: Mapped[float | None]
+    max_score: Mapped[float | None]
+    percent: Mapped[float | None]
+    passed: Mapped[bool | None]
+    content_version: Mapped[str] = mapped_column(String(40))
+
+    items: Mapped[list[AttemptItem]] = relationship(
+        back_populates="attempt", cascade="all, delete-orphan", order_by="AttemptItem.position"
+    )
+    user: Mapped[User] = relationship()
+
+
+class AttemptItem(Base):
+    """One question in one attempt: the raw response (saved as the learner goes) and its score 0..1."""
+
+    __tablename__ = "attempt_items"
+    __table_args__ = (UniqueConstraint("attempt_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempts.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int]
+    response: Mapped[dict[str, Any] | None]
+    saved_at: Mapped[datetime | None]
+    score: Mapped[float | None]
+    points: Mapped[float | None]
+
+    attempt: Mapped[QuizAttempt] = relationship(back_populates="items")
+
+
+class Completion(Base):
+    """A module or unit completed, kept with the content version it was earned on; never undone by edits."""
+
+    __tablename__ = "completions"
+    __table_args__ = (UniqueConstraint("user_id", "scope", "ref_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    scope: Mapped[str] = mapped_column(String(10))  # "module" | "unit"
+    ref_id: Mapped[str] = mapped_column(String(100))
+    completed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    content_version: Mapped[str] = mapped_column(String(40))
+
+
+class PilotPlan(Base):
+    """A learner's pilot plan: the current text, its status, and every saved version."""
+
+    __tablename__ = "pilot_plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    fields: Mapped[dict[str, Any]]
+    submitted_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    versions: Mapped[list[PilotPlanVersion]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="PilotPlanVersion.number"
+    )
+
+
+class PilotPlanVersion(Base):
+    __tablename__ = "pilot_plan_versions"
+    __table_args__ = (UniqueConstraint("plan_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("pilot_plans.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    fields: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(10))  # draft | submitted
+    saved_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    plan: Mapped[PilotPlan] = relationship(back_populates="versions")
+
+
+class PilotLogEntry(Base):
+    __tablename__ = "pilot_log_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    entry_date: Mapped[date]
+    did: Mapped[str] = mapped_column(Text)
+    happened: Mapped[str] = mapped_column(Text)
+    learned: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PilotReport(Base):
+    __tablename__ = "pilot_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    fields: Mapped[dict[str, Any]]
+    shared: Mapped[bool] = mapped_column(default=False)
+    submitted_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class Comment(Base):
+    """A trainer's comment on a pilot plan or report."""
+
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target: Mapped[str] = mapped_column(String(20))  # "plan" | "report"
+    learner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+
+
+class Certificate(Base):
+    """An issued certificate; what the public verify page shows is exactly what the PDF shows."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (UniqueConstraint("code"), UniqueConstraint("current_key"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # core | refresher
+    learner_name: Mapped[str] = mapped_column(String(200))
+    course_title: Mapped[str] = mapped_column(String(300))
+    organisation: Mapped[str] = mapped_column(String(300))
+    study_hours: Mapped[float]
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    content_version: Mapped[str] = mapped_column(String(40))
+    revoked_at: Mapped[datetime | None]
+    revoke_reason: Mapped[str | None] = mapped_column(Text)
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
+    # "user:kind" on the learner's current certificate of a kind, NULL once superseded: issuing twice is impossible.
+    current_key: Mapped[str | None] = mapped_column(String(60))
+
+    @property
+    def status(self) -> str:
+        if self.superseded_by_id is not None:
+            return "superseded"
+        return "revoked" if self.revoked_at is not None else "valid"
+
+    user: Mapped[User] = relationship()
+
+
+class RateEvent(Base):
+    """One counted request (a login try, a certificate lookup) for the rate limiter, shared by all workers."""
+
+    __tablename__ = "rate_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bucket_key: Mapped[str] = mapped_column(String(120), index=True)  # "login:<client address>"
+    at: Mapped[datetime] = mapped_column(index=True)

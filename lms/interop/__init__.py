@@ -1,0 +1,1 @@
+"""Records for other systems: completion records (CSV, JSON), xAPI statements, SCORM packages."""

@@ -1,0 +1,98 @@
+"""Creating accounts, one at a time or from a CSV file (all or nothing)."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import secrets
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.security import generate_password_hash
+
+from lms.db.models import ROLES, Cohort, User
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD = 10
+CSV_COLUMNS = ("email", "name", "role", "cohort")
+
+
+class UserError(ValueError):
+    """Account data that cannot be accepted; the message says why."""
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method="scrypt")
+
+
+def random_password() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def get_or_create_cohort(session: Session, name: str) -> Cohort:
+    cohort = session.scalar(select(Cohort).where(Cohort.name == name))
+    if cohort is None:
+        cohort = Cohort(name=name)
+        session.add(cohort)
+    return cohort
+
+
+def validate(email: str, name: str, role: str, password: str | None) -> tuple[str, str]:
+    """Check one account's fields; returns the normalised (email, name)."""
+    email = email.strip().lower()
+    name = " ".join(name.split())
+    if not EMAIL.match(email):
+        raise UserError(f"{email or '(empty)'!s} is not an email address")
+    if not name:
+        raise UserError("the name is empty")
+    if role not in ROLES:
+        raise UserError(f"role {role!r} must be one of {', '.join(ROLES)}")
+    if password is not None and len(password) < MIN_PASSWORD:
+        raise UserError(f"the password must have at least {MIN_PASSWORD} characters")
+    return email, name
+
+
+def create_user(session: Session, email: str, name: str, role: str, password: str, cohort: str | None = None) -> User:
+    """Add an account (the caller commits); trainers are attached to their cohort as its trainer."""
+    email, name = validate(email, name, role, password)
+    if session.scalar(select(func.count()).select_from(User).where(User.email == email)):
+        raise UserError(f"an account for {email} already exists")
+    user = User(email=email, name=name, role=role, password_hash=hash_password(password))
+    if cohort:
+        group = get_or_create_cohort(session, cohort.strip())
+        if role == "trainer":
+            user.trains.append(group)
+        else:
+            user.cohort = group
+    session.add(user)
+    return user
+
+
+def import_csv(session: Session, text: str) -> list[tuple[User, str]]:
+    """Create every account in a CSV (email,name,role,cohort[,password]) or none; returns (user, password)."""
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in ("email", "name", "role") if c not in header]
+    if missing:
+        raise UserError(f"line 1: the header needs the columns {', '.join(missing)} (found: {', '.join(header) or 'none'})")
+    reader.fieldnames = header
+    errors: list[str] = []
+    rows = []
+    seen: set[str] = set()
+    existing = set(session.scalars(select(User.email)))
+    for number, row in enumerate(reader, start=2):
+        try:
+            email, name = validate(row.get("email") or "", row.get("name") or "", (row.get("role") or "").strip(), row.get("password") or None)
+        except UserError as exc:
+            errors.append(f"line {number}: {exc}")
+            continue
+        if email in seen or email in existing:
+            errors.append(f"line {number}: {email} {'appears twice in the file' if email in seen else 'already has an account'}")
+            continue
+        seen.add(email)
+        rows.append((email, name, row["role"].strip(), (row.get("cohort") or "").strip(), row.get("password") or random_password()))
+    if errors:
+        raise UserError("nothing was imported:\n" + "\n".join(errors))
+    if not rows:
+        raise UserError("nothing was imported: the file has no accounts")
+    return [(create_user(session, e, n, r, p, c or None), p) for e, n, r, c, p in rows]

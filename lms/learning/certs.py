@@ -1,0 +1,119 @@
+"""Issuing, revoking and re-issuing certificates; the pure parts live in the `certificates` package."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import datetime
+
+from flask import Flask, current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+import certificates
+from lms.content.model import Course
+from lms.db.models import Certificate, User
+from lms.db.session import get_session
+from lms.learning import progress
+
+KIND_LABELS = {"core": "Core training completed", "refresher": "Refresher training completed"}
+
+
+def signing_key(app: Flask | None = None) -> bytes:
+    """A key for certificate codes, derived from the deployment's secret key."""
+    secret = (app or current_app).config["SECRET_KEY"]
+    return hmac.new(str(secret).encode(), b"lms certificate codes v1", hashlib.sha256).digest()
+
+
+def current_key(user_id: int, kind: str) -> str:
+    return f"{user_id}:{kind}"
+
+
+def issue(session: Session, course: Course, user: User, kind: str, now: datetime, name: str | None = None) -> Certificate:
+    """The learner's current certificate of this kind, issued now if there is none (the caller commits)."""
+    existing = session.scalar(select(Certificate).where(Certificate.current_key == current_key(user.id, kind)))
+    if existing is not None:
+        return existing
+    unit = course.unit(kind)
+    cert = Certificate(
+        code=certificates.new_code(signing_key()), user_id=user.id, kind=kind, learner_name=name or user.name,
+        course_title=course.title, organisation=course.organisation, study_hours=unit.study_hours if unit else 0,
+        issued_at=now, content_version=course.full_version, current_key=current_key(user.id, kind),
+    )
+    session.add(cert)
+    return cert
+
+
+def issue_earned(session: Session, course: Course, snap: progress.Snapshot, now: datetime) -> list[Certificate]:
+    """Issue a certificate for each completed core or refresher unit that has none yet; idempotent."""
+    issued = []
+    if snap.user.role != "tsp":
+        return issued
+    for unit in course.units:
+        if unit.kind in KIND_LABELS and ("unit", unit.id) in snap.completions:
+            issued.append(issue(session, course, snap.user, unit.kind, snap.completions[("unit", unit.id)].completed_at))
+    try:
+        session.commit()
+    except IntegrityError:  # issued by a concurrent request: that one stands
+        session.rollback()
+    return issued
+
+
+def revoke(cert: Certificate, reason: str, now: datetime) -> None:
+    if not reason.strip():
+        raise certificates.CertificateError("Give a reason for revoking; it is kept with the certificate.")
+    if cert.revoked_at is None:
+        cert.revoked_at, cert.revoke_reason = now, reason.strip()
+
+
+def reissue(session: Session, course: Course, cert: Certificate, new_name: str, now: datetime) -> Certificate:
+    """Replace a certificate after a name correction; the old one shows as superseded."""
+    new_name = " ".join(new_name.split())
+    if not new_name:
+        raise certificates.CertificateError("The corrected name is empty.")
+    if cert.superseded_by_id is not None:
+        raise certificates.CertificateError("This certificate was already replaced; re-issue the newest one.")
+    user = session.get(User, cert.user_id)
+    cert.current_key = None
+    session.flush()
+    new = Certificate(
+        code=certificates.new_code(signing_key()), user_id=cert.user_id, kind=cert.kind, learner_name=new_name,
+        course_title=cert.course_title, organisation=cert.organisation, study_hours=cert.study_hours, issued_at=now,
+        content_version=cert.content_version, current_key=current_key(cert.user_id, cert.kind),
+    )
+    session.add(new)
+    session.flush()
+    cert.superseded_by_id = new.id
+    user.name = new_name
+    return new
+
+
+def lookup(session: Session, raw_code: str) -> tuple[str, Certificate | None]:
+    """('invalid' | 'unknown' | 'valid' | 'revoked' | 'superseded', certificate) for a typed code."""
+    try:
+        code = certificates.normalize_code(raw_code)
+    except certificates.InvalidCode:
+        return "invalid", None
+    if not certificates.code_is_authentic(code, signing_key()):
+        return "unknown", None  # made up or altered: rejected without trusting the database
+    cert = session.scalar(select(Certificate).where(Certificate.code == code))
+    if cert is None:
+        return "unknown", None
+    return cert.status, cert
+
+
+def data_of(cert: Certificate) -> certificates.CertificateData:
+    return certificates.CertificateData(
+        code=cert.code, learner_name=cert.learner_name, course_title=cert.course_title,
+        kind_label=KIND_LABELS.get(cert.kind, cert.kind), issued_on=cert.issued_at.date(),
+        study_hours=cert.study_hours, organisation=cert.organisation,
+    )
+
+
+def init_app(app: Flask) -> None:
+    def hook(snap: progress.Snapshot) -> None:
+        from lms.web.clock import now
+
+        issue_earned(get_session(), app.extensions["lms.course"], snap, now())
+
+    app.extensions.setdefault("lms.progress_hooks", []).append(hook)

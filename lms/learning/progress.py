@@ -1,0 +1,209 @@
+"""Where a learner stands: lessons, modules, units, in the SCORM status vocabulary.
+
+A snapshot is read with a fixed number of queries (one per table), whatever
+the size of the course; statuses are computed from it in memory. Earned
+completions are stored and never taken back by content edits.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import quizzes as quiz_engine
+from lms.content.model import Course, Module, Unit
+from lms.db.models import Completion, LessonProgress, PilotPlan, PilotReport, QuizAttempt, User
+
+NOT_ATTEMPTED, BROWSED, INCOMPLETE, COMPLETED, PASSED, FAILED = (
+    "not attempted", "browsed", "incomplete", "completed", "passed", "failed",
+)
+DONE = (COMPLETED, PASSED)
+
+
+@dataclass
+class QuizRecord:
+    attempts: int = 0
+    submitted: int = 0
+    passed: bool = False
+    best_percent: float | None = None
+    open_attempt_id: int | None = None
+    percents: list[float] = field(default_factory=list)
+
+
+@dataclass
+class Snapshot:
+    """Everything needed to say where one learner stands, read in one go."""
+
+    user: User
+    lessons: dict[str, LessonProgress]
+    quizzes: dict[str, QuizRecord]
+    completions: dict[tuple[str, str], Completion]
+    plan_submitted_at: datetime | None
+    report_submitted_at: datetime | None
+
+
+def apply_grading(course: Course, records: dict[str, QuizRecord]) -> None:
+    """A quiz counts as passed when the score its grading method picks reaches the pass mark."""
+    for quiz_id, record in records.items():
+        content = course.quizzes.get(quiz_id)
+        if content is not None and record.percents:
+            settings = content.quiz.settings
+            record.passed = (quiz_engine.final_score(record.percents, settings.grading) or 0) >= settings.pass_mark
+
+
+def snapshot(session: Session, user: User, course: Course | None = None) -> Snapshot:
+    """Read one learner's records."""
+    return snapshots(session, [user], course)[user.id]
+
+
+def snapshots(session: Session, users: list[User], course: Course | None = None) -> dict[int, Snapshot]:
+    """Read many learners' records in one query per table, whatever their number or the course size."""
+    if course is None:
+        from flask import current_app
+
+        course = current_app.extensions["lms.course"]
+    ids = [u.id for u in users]
+    lessons: dict[int, dict[str, LessonProgress]] = defaultdict(dict)
+    for row in session.scalars(select(LessonProgress).where(LessonProgress.user_id.in_(ids))):
+        lessons[row.user_id][row.lesson_id] = row
+    records: dict[int, dict[str, QuizRecord]] = defaultdict(dict)
+    attempts = session.scalars(select(QuizAttempt).where(QuizAttempt.user_id.in_(ids))
+                               .order_by(QuizAttempt.user_id, QuizAttempt.quiz_id, QuizAttempt.number))
+    for attempt in attempts:
+        record = records[attempt.user_id].setdefault(attempt.quiz_id, QuizRecord())
+        record.attempts += 1
+        if attempt.submitted_at is None:
+            record.open_attempt_id = attempt.id
+            continue
+        record.submitted += 1
+        record.percents.append(attempt.percent or 0.0)
+        record.best_percent = max(record.best_percent or 0.0, attempt.percent or 0.0)
+    for user_records in records.values():
+        apply_grading(course, user_records)
+    completions: dict[int, dict[tuple[str, str], Completion]] = defaultdict(dict)
+    for c in session.scalars(select(Completion).where(Completion.user_id.in_(ids))):
+        completions[c.user_id][(c.scope, c.ref_id)] = c
+    plans = dict(session.execute(select(PilotPlan.user_id, PilotPlan.submitted_at).where(PilotPlan.user_id.in_(ids))).all())
+    reports = dict(session.execute(select(PilotReport.user_id, PilotReport.submitted_at).where(PilotReport.user_id.in_(ids))).all())
+    return {u.id: Snapshot(u, lessons[u.id], records[u.id], completions[u.id], plans.get(u.id), reports.get(u.id))
+            for u in users}
+
+
+def lesson_status(snap: Snapshot, lesson_id: str) -> str:
+    progress = snap.lessons.get(lesson_id)
+    if progress is None:
+        return NOT_ATTEMPTED
+    return COMPLETED if progress.completed_at else INCOMPLETE
+
+
+def quiz_status(snap: Snapshot, quiz_id: str) -> str:
+    record = snap.quizzes.get(quiz_id)
+    if record is None or record.attempts == 0:
+        return NOT_ATTEMPTED
+    if record.passed:
+        return PASSED
+    return FAILED if record.submitted else INCOMPLETE
+
+
+def module_status(course: Course, snap: Snapshot, module: Module) -> str:
+    """passed/completed once earned (kept across edits); else from lessons and quiz."""
+    if ("module", module.id) in snap.completions:
+        return PASSED if module.quiz_id else COMPLETED
+    statuses = [lesson_status(snap, lid) for lid in module.lesson_ids]
+    quiz = quiz_status(snap, module.quiz_id) if module.quiz_id else None
+    if all(s == NOT_ATTEMPTED for s in statuses) and quiz in (None, NOT_ATTEMPTED):
+        return NOT_ATTEMPTED
+    if quiz == FAILED and all(s == COMPLETED for s in statuses):
+        return FAILED
+    return INCOMPLETE
+
+
+def module_rule_met(snap: Snapshot, module: Module) -> bool:
+    lessons_done = all(lesson_status(snap, lid) == COMPLETED for lid in module.lesson_ids)
+    return lessons_done and (module.quiz_id is None or quiz_status(snap, module.quiz_id) == PASSED)
+
+
+def unit_rule_met(course: Course, snap: Snapshot, unit: Unit) -> bool:
+    modules_done = all(module_status(course, snap, m) in DONE or module_rule_met(snap, m) for m in course.unit_modules(unit))
+    quiz_ok = unit.quiz_id is None or quiz_status(snap, unit.quiz_id) == PASSED
+    plan_ok = not unit.requires_pilot_plan or snap.plan_submitted_at is not None
+    report_ok = not unit.requires_pilot_report or snap.report_submitted_at is not None
+    return modules_done and quiz_ok and plan_ok and report_ok
+
+
+def unit_status(course: Course, snap: Snapshot, unit: Unit) -> str:
+    if ("unit", unit.id) in snap.completions:
+        return PASSED if unit.quiz_id or any(m.quiz_id for m in course.unit_modules(unit)) else COMPLETED
+    statuses = [module_status(course, snap, m) for m in course.unit_modules(unit)]
+    quiz = quiz_status(snap, unit.quiz_id) if unit.quiz_id else None
+    if all(s == NOT_ATTEMPTED for s in statuses) and quiz in (None, NOT_ATTEMPTED):
+        return NOT_ATTEMPTED
+    if quiz == FAILED and all(s in DONE for s in statuses):
+        return FAILED
+    return INCOMPLETE
+
+
+def completed_on(snap: Snapshot, scope: str, ref_id: str) -> datetime | None:
+    completion = snap.completions.get((scope, ref_id))
+    return completion.completed_at if completion else None
+
+
+def record_completions(session: Session, course: Course, snap: Snapshot, now: datetime) -> list[Completion]:
+    """Store every module and unit completion newly earned (the caller commits); returns the new ones."""
+    new: list[Completion] = []
+
+    def add(scope: str, ref_id: str) -> None:
+        completion = Completion(user_id=snap.user.id, scope=scope, ref_id=ref_id, completed_at=now,
+                                content_version=course.full_version)
+        session.add(completion)
+        snap.completions[(scope, ref_id)] = completion
+        new.append(completion)
+
+    for unit in course.units:
+        for module in course.unit_modules(unit):
+            if ("module", module.id) not in snap.completions and module_rule_met(snap, module):
+                add("module", module.id)
+        if ("unit", unit.id) not in snap.completions and unit_rule_met(course, snap, unit):
+            if unit.kind == "refresher" and not refresher_is_open(course, snap, now):
+                continue
+            add("unit", unit.id)
+    return new
+
+
+def refresher_opens_on(course: Course, snap: Snapshot) -> date | None:
+    """The cohort's date if a trainer set one, else core completion + opens_after_days; None if unknown yet."""
+    cohort = snap.user.cohort
+    if cohort is not None and cohort.refresher_opens_on is not None:
+        return cohort.refresher_opens_on
+    core = course.unit("core")
+    refresher = course.unit("refresher")
+    done = completed_on(snap, "unit", core.id) if core else None
+    if refresher is None or done is None:
+        return None
+    return (done + timedelta(days=refresher.opens_after_days)).date()
+
+
+def refresher_is_open(course: Course, snap: Snapshot, now: datetime) -> bool:
+    if snap.user.role != "tsp":
+        return True  # trainers and admins preview everything
+    opens = refresher_opens_on(course, snap)
+    return opens is not None and now.date() >= opens
+
+
+def unit_is_open(course: Course, snap: Snapshot, unit: Unit, now: datetime) -> bool:
+    return unit.kind != "refresher" or refresher_is_open(course, snap, now)
+
+
+def module_progress(course: Course, snap: Snapshot, module: Module) -> tuple[int, int]:
+    """(done, total) steps in a module: its lessons plus its quiz."""
+    done = sum(lesson_status(snap, lid) == COMPLETED for lid in module.lesson_ids)
+    total = len(module.lesson_ids)
+    if module.quiz_id:
+        total += 1
+        done += quiz_status(snap, module.quiz_id) == PASSED
+    if module_status(course, snap, module) in DONE:
+        done = total
+    return done, total

@@ -1,0 +1,194 @@
+"""Administration: accounts, cohorts, certificates."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+import certificates
+from lms.db.models import ROLES, Certificate, Cohort, User
+from lms.db.session import get_session
+from lms.learning import certs
+from lms.learning.accounts import UserError, create_user, get_or_create_cohort, import_csv
+from lms.web.access import admin_only
+from lms.web.clock import now
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+class ActionForm(FlaskForm):
+    """Only a CSRF token."""
+
+
+def _checked() -> None:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+
+
+@bp.route("/")
+@admin_only
+def index():
+    """People and cohorts."""
+    session = get_session()
+    users = session.scalars(select(User).options(selectinload(User.cohort)).order_by(User.role, User.name)).all()
+    cohorts = session.scalars(select(Cohort).options(selectinload(Cohort.trainers)).order_by(Cohort.name)).all()
+    return render_template("admin/index.html", users=users, cohorts=cohorts, roles=ROLES, form=ActionForm(),
+                           created=None, values={})
+
+
+@bp.route("/users", methods=["POST"])
+@admin_only
+def create():
+    """Create one account."""
+    _checked()
+    session = get_session()
+    form = request.form
+    try:
+        user = create_user(session, form.get("email", ""), form.get("name", ""), form.get("role", ""),
+                           form.get("password", ""), (form.get("cohort") or "").strip() or None)
+        session.commit()
+    except UserError as exc:
+        session.rollback()
+        flash(f"No account was created: {exc}.")
+        return redirect(url_for("admin.index"))
+    flash(f"Created the {user.role} account {user.email}.")
+    return redirect(url_for("admin.index"))
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@admin_only
+def set_active(user_id: int):
+    """Deactivate an account (it can no longer sign in, its open sessions end) or reactivate it; records stay."""
+    _checked()
+    session = get_session()
+    user = session.get(User, user_id) or abort(404)
+    choice = request.form.get("active")
+    if choice not in ("yes", "no"):
+        abort(400, description="Say whether the account should be active (yes or no); nothing was changed.")
+    active = choice == "yes"
+    if user.id == current_user.id and not active:
+        flash("You cannot deactivate your own account; ask another administrator.")
+        return redirect(url_for("admin.index"))
+    user.active = active
+    session.commit()
+    flash(f"{user.email} is {'active again' if active else 'deactivated: it cannot sign in, and its records are kept'}.")
+    return redirect(url_for("admin.index"))
+
+
+@bp.route("/users/import", methods=["POST"])
+@admin_only
+def import_users():
+    """Create accounts from a CSV file: every row, or none."""
+    _checked()
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash("Choose a CSV file to import; nothing was imported.")
+        return redirect(url_for("admin.index"))
+    try:
+        text = upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        flash("The file is not UTF-8 text (save it as “CSV UTF-8”); nothing was imported.")
+        return redirect(url_for("admin.index"))
+    session = get_session()
+    try:
+        created = import_csv(session, text)
+        session.commit()
+    except UserError as exc:
+        session.rollback()
+        return render_template("admin/import_result.html", error=str(exc), created=None), 400
+    return render_template("admin/import_result.html", error=None, created=created)
+
+
+@bp.route("/cohorts", methods=["POST"])
+@admin_only
+def cohort_trainer():
+    """Create a cohort and/or add a trainer to it."""
+    _checked()
+    session = get_session()
+    name = " ".join((request.form.get("cohort") or "").split())
+    email = (request.form.get("trainer_email") or "").strip().lower()
+    if not name:
+        flash("Give the cohort a name; nothing was changed.")
+        return redirect(url_for("admin.index"))
+    trainer = None
+    if email:
+        trainer = session.scalar(select(User).where(User.email == email))
+        if trainer is None or trainer.role not in ("trainer", "admin"):
+            flash(f"{email} is not a trainer's account; nothing was changed.")
+            return redirect(url_for("admin.index"))
+    cohort = get_or_create_cohort(session, name)
+    if trainer and cohort not in trainer.trains:
+        trainer.trains.append(cohort)
+    session.commit()
+    flash(f"Cohort {cohort.name} saved" + (f" with trainer {trainer.name}." if trainer else "."))
+    return redirect(url_for("admin.index"))
+
+
+@bp.route("/records.<fmt>")
+@admin_only
+def records(fmt: str):
+    """Download completion records (CSV or JSON), streamed."""
+    if fmt not in ("csv", "json"):
+        abort(404)
+    from flask import Response, stream_with_context
+
+    from lms.interop import records as exports
+
+    rows = exports.records(get_session(), current_app.extensions["lms.course"])
+    body = exports.as_csv(rows) if fmt == "csv" else exports.as_json(rows)
+    mimetype = "text/csv" if fmt == "csv" else "application/json"
+    return Response(stream_with_context(body), mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="completion-records.{fmt}"'})
+
+
+@bp.route("/certificates")
+@admin_only
+def certificates_list():
+    """Every certificate, newest first, with revoke and re-issue."""
+    session = get_session()
+    query = (request.args.get("q") or "").strip()
+    stmt = select(Certificate).order_by(Certificate.issued_at.desc())
+    if query:
+        stmt = stmt.where((Certificate.code == query.upper()) | Certificate.learner_name.ilike(f"%{query}%"))
+    return render_template("admin/certificates.html", certificates=session.scalars(stmt.limit(500)).all(),
+                           q=query, form=ActionForm(), labels=certs.KIND_LABELS)
+
+
+def _certificate(cert_id: int) -> Certificate:
+    return get_session().get(Certificate, cert_id) or abort(404)
+
+
+@bp.route("/certificates/<int:cert_id>/revoke", methods=["POST"])
+@admin_only
+def revoke(cert_id: int):
+    """Revoke a certificate, keeping the reason."""
+    _checked()
+    cert = _certificate(cert_id)
+    try:
+        certs.revoke(cert, request.form.get("reason") or "", now())
+    except certificates.CertificateError as exc:
+        flash(f"Not revoked: {exc}")
+        return redirect(url_for("admin.certificates_list"))
+    get_session().commit()
+    flash(f"Certificate {cert.code} is revoked.")
+    return redirect(url_for("admin.certificates_list"))
+
+
+@bp.route("/certificates/<int:cert_id>/reissue", methods=["POST"])
+@admin_only
+def reissue(cert_id: int):
+    """Issue a corrected certificate; the old one shows as superseded."""
+    _checked()
+    cert = _certificate(cert_id)
+    session = get_session()
+    try:
+        new = certs.reissue(session, current_app.extensions["lms.course"], cert, request.form.get("name") or "", now())
+        session.commit()
+    except certificates.CertificateError as exc:
+        session.rollback()
+        flash(f"Not re-issued: {exc}")
+        return redirect(url_for("admin.certificates_list"))
+    flash(f"Re-issued as {new.code}; {cert.code} now shows as replaced.")
+    return redirect(url_for("admin.certificates_list"))

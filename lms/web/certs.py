@@ -1,0 +1,79 @@
+"""Certificates: the learner's list and PDFs, and the public verify page."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+import certificates
+from lms.db.models import Certificate
+from lms.db.session import get_session
+from lms.learning import certs
+from lms.web.access import learner, public
+from lms.web.ratelimit import limit
+
+bp = Blueprint("certs", __name__)
+
+
+def _base_url() -> str:
+    return current_app.config.get("BASE_URL") or request.url_root
+
+
+def _may_see(cert: Certificate) -> bool:
+    if current_user.role == "admin" or cert.user_id == current_user.id:
+        return True
+    if current_user.role == "trainer":
+        owner = cert.user
+        return owner.cohort_id is not None and owner.cohort_id in {c.id for c in current_user.trains}
+    return False
+
+
+@bp.route("/learn/certificates")
+@learner
+def mine():
+    """The learner's certificates with PDF downloads."""
+    found = get_session().scalars(select(Certificate).where(Certificate.user_id == current_user.id)
+                                  .order_by(Certificate.issued_at)).all()
+    return render_template("certs/mine.html", certificates=found, labels=certs.KIND_LABELS)
+
+
+@bp.route("/certificates/<int:cert_id>.pdf")
+@learner
+def pdf(cert_id: int):
+    """The certificate as a PDF (its owner, their trainers, admins)."""
+    cert = get_session().get(Certificate, cert_id)
+    if cert is None or not _may_see(cert):
+        abort(404)
+    dirs = [d for d in current_app.config.get("FONT_DIRS", "").split(":") if d] or None
+    try:
+        body = certificates.render_pdf(certs.data_of(cert), certificates.verify_url(_base_url(), cert.code), font_dirs=dirs)
+    except certificates.MissingGlyphs as exc:
+        abort(500, description=f"The certificate cannot be drawn: {exc}. Ask the administrator to install the fonts listed in the README.")
+    name = f"certificate-{cert.kind}-{cert.code}.pdf"
+    return Response(body, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.route("/verify", methods=["GET"])
+@public
+def verify_form():
+    """Type a certificate code to check it."""
+    code = (request.args.get("code") or "").strip()
+    if code:
+        try:
+            return redirect(url_for("certs.verify", code=certificates.normalize_code(code)))
+        except certificates.InvalidCode:
+            limit("verify", "VERIFY_RATE_LIMIT")
+            return render_template("certs/verify.html", status="invalid", cert=None, code=code), 404
+    return render_template("certs/verify.html", status=None, cert=None, code="")
+
+
+@bp.route("/verify/<code>")
+@public
+def verify(code: str):
+    """Anyone holding a code (or the QR link) can see whether the certificate is genuine."""
+    limit("verify", "VERIFY_RATE_LIMIT")
+    status, cert = certs.lookup(get_session(), code)
+    replacement = get_session().get(Certificate, cert.superseded_by_id) if cert and cert.superseded_by_id else None
+    response = render_template("certs/verify.html", status=status, cert=cert, code=code, labels=certs.KIND_LABELS,
+                               replacement=replacement)
+    return response, (200 if cert else 404)

@@ -1,0 +1,224 @@
+"""The learner's pages: dashboard, module, lesson, and marking a lesson done."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_from_directory, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from lms.content.model import IMAGE_SUFFIXES, Course, Unit
+from lms.db.models import LessonProgress
+from lms.db.session import get_session
+from lms.learning import attempts, progress
+from lms.web.access import learner
+from lms.web.clock import now
+
+bp = Blueprint("learn", __name__, url_prefix="/learn")
+MAX_CREDITED_VIEW = timedelta(minutes=45)  # an idle tab left open overnight is not study time
+REVIEW_WRITE_INTERVAL = timedelta(seconds=60)
+_progress = LessonProgress.__table__
+_VIEW_RECORD = (select(_progress.c.id, _progress.c.completed_at, _progress.c.last_viewed_at)
+                .where(_progress.c.user_id == bindparam("user_id"), _progress.c.lesson_id == bindparam("lesson_id")))
+
+
+class ActionForm(FlaskForm):
+    """A form with nothing but its CSRF token, for one-button actions."""
+
+
+def course() -> Course:
+    return current_app.extensions["lms.course"]
+
+
+@dataclass
+class NextStep:
+    label: str
+    url: str | None
+    detail: str = ""
+
+
+def next_step(crs: Course, snap: progress.Snapshot) -> NextStep:
+    """The one thing the learner should do next, in course order."""
+    current = now()
+    for unit in crs.units:
+        if not progress.unit_is_open(crs, snap, unit, current):
+            opens = progress.refresher_opens_on(crs, snap)
+            when = opens.strftime("%-d %B %Y") if opens else "six months after you complete the core training"
+            return NextStep(f"{unit.title} opens on {when}", url_for("learn.journey") if "learn.journey" in current_app.view_functions else None,
+                            "Meanwhile, keep your pilot log up to date.")
+        step = _next_in_unit(crs, snap, unit)
+        if step:
+            return step
+    return NextStep("You have finished the course", None, "Your certificates are on your journey page.")
+
+
+def _next_in_unit(crs: Course, snap: progress.Snapshot, unit: Unit) -> NextStep | None:
+    endpoints = current_app.view_functions
+    for module in crs.unit_modules(unit):
+        if progress.module_status(crs, snap, module) in progress.DONE:
+            continue
+        for lesson_id in module.lesson_ids:
+            if progress.lesson_status(snap, lesson_id) != progress.COMPLETED:
+                lesson = crs.lessons[lesson_id]
+                return NextStep(f"Read: {lesson.title}", url_for("learn.lesson", lesson_id=lesson_id), module.title)
+        if module.quiz_id and "quiz.start_page" in endpoints:
+            return NextStep(f"Take the quiz: {module.title}", url_for("quiz.start_page", quiz_id=module.quiz_id), module.title)
+    if unit.quiz_id and progress.quiz_status(snap, unit.quiz_id) != progress.PASSED and "quiz.start_page" in endpoints:
+        title = crs.quizzes[unit.quiz_id].quiz.title
+        return NextStep(f"Take the {title}", url_for("quiz.start_page", quiz_id=unit.quiz_id), unit.title)
+    if unit.requires_pilot_plan and snap.plan_submitted_at is None and "pilot.plan" in endpoints:
+        return NextStep("Write and submit your pilot plan", url_for("pilot.plan"), unit.title)
+    if unit.requires_pilot_report and snap.report_submitted_at is None and "pilot.report" in endpoints:
+        return NextStep("Write your pilot report", url_for("pilot.report"), unit.title)
+    return None
+
+
+@bp.route("/")
+@learner
+def dashboard():
+    """The course, progress per module, and what to do next."""
+    crs = course()
+    snap = progress.snapshot(get_session(), current_user)
+    current = now()
+    units = []
+    for unit in crs.units:
+        modules = []
+        for module in crs.unit_modules(unit):
+            done, total = progress.module_progress(crs, snap, module)
+            modules.append((module, progress.module_status(crs, snap, module), done, total))
+        units.append((unit, progress.unit_status(crs, snap, unit), progress.unit_is_open(crs, snap, unit, current), modules))
+    return render_template("learn/dashboard.html", course=crs, units=units, step=next_step(crs, snap),
+                           opens_on=progress.refresher_opens_on(crs, snap))
+
+
+@bp.route("/modules/<module_id>")
+@learner
+def module(module_id: str):
+    """A module: introduction, objectives, lessons with their status, the quiz."""
+    crs = course()
+    mod = crs.modules.get(module_id) or abort(404)
+    snap = progress.snapshot(get_session(), current_user)
+    unit = crs.unit(mod.unit_id)
+    if not progress.unit_is_open(crs, snap, unit, now()):
+        return _not_open_yet(crs, snap, unit)
+    lessons = [(lesson, progress.lesson_status(snap, lesson.id)) for lesson in crs.module_lessons(module_id)]
+    quiz = crs.quizzes[mod.quiz_id] if mod.quiz_id else None
+    history = attempts.attempts_of(get_session(), current_user.id, mod.quiz_id) if mod.quiz_id else []
+    return render_template("learn/module.html", course=crs, module=mod, lessons=lessons, quiz=quiz, history=history,
+                           quiz_record=snap.quizzes.get(mod.quiz_id) if mod.quiz_id else None,
+                           status=progress.module_status(crs, snap, mod), unit=unit)
+
+
+def _record_view(session, user_id: int, lesson_id: str, version: str) -> bool:
+    """Record a view of a lesson (the first, or a return after a while); whether it is done.
+
+    The busiest request in the LMS, so it reads and writes the one row with Core statements
+    rather than loading it as an ORM object (see benchmarks/RESULTS.md).
+    """
+    connection = session.connection()
+    row = connection.execute(_VIEW_RECORD, {"user_id": user_id, "lesson_id": lesson_id}).first()
+    current = now()
+    if row is None:
+        try:
+            connection.execute(insert(_progress).values(user_id=user_id, lesson_id=lesson_id, first_viewed_at=current,
+                                                    last_viewed_at=current, content_version=version))
+            session.commit()
+        except IntegrityError:  # two tabs opened the lesson at once: the other request recorded it
+            session.rollback()
+        return False
+    if row.completed_at is None and current - row.last_viewed_at > REVIEW_WRITE_INTERVAL:
+        # the start of this reading, for time spent; reloads within a minute need no write
+        connection.execute(update(_progress).where(_progress.c.id == row.id).values(last_viewed_at=current))
+        session.commit()
+    return row.completed_at is not None
+
+
+def _not_open_yet(crs: Course, snap: progress.Snapshot, unit: Unit):
+    opens = progress.refresher_opens_on(crs, snap)
+    return render_template("learn/not_open.html", course=crs, unit=unit, opens_on=opens), 403
+
+
+@bp.route("/lessons/<lesson_id>")
+@learner
+def lesson(lesson_id: str):
+    """A lesson page; the first view is recorded."""
+    crs = course()
+    les = crs.lessons.get(lesson_id) or abort(404)
+    session = get_session()
+    mod = crs.modules[les.module_id]
+    unit = crs.unit(mod.unit_id)
+    if unit.kind == "refresher":  # the only unit that may be closed; the hot path skips the snapshot
+        snap = progress.snapshot(session, current_user)
+        if not progress.unit_is_open(crs, snap, unit, now()):
+            return _not_open_yet(crs, snap, unit)
+    done = _record_view(session, current_user.id, lesson_id, crs.full_version)
+    prev, nxt = crs.neighbours(lesson_id)
+    index = mod.lesson_ids.index(lesson_id) + 1
+    return render_template("learn/lesson.html", course=crs, lesson=les, module=mod, prev=prev, next=nxt,
+                           done=done, index=index, count=len(mod.lesson_ids))
+
+
+@bp.route("/lessons/<lesson_id>/done", methods=["POST"])
+@learner
+def mark_done(lesson_id: str):
+    """Mark a lesson done (again is harmless) and go on to the next one."""
+    crs = course()
+    les = crs.lessons.get(lesson_id) or abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    session = get_session()
+    snap = progress.snapshot(session, current_user)
+    unit = crs.unit(crs.modules[les.module_id].unit_id)
+    if not progress.unit_is_open(crs, snap, unit, now()):
+        abort(403)
+    record = snap.lessons.get(lesson_id)
+    current = now()
+    if record is None:
+        record = LessonProgress(user_id=current_user.id, lesson_id=lesson_id, first_viewed_at=current,
+                                last_viewed_at=current, content_version=crs.full_version)
+        session.add(record)
+        snap.lessons[lesson_id] = record
+    if record.completed_at is None:
+        record.seconds_spent += int(min(current - record.last_viewed_at, MAX_CREDITED_VIEW).total_seconds())
+        record.completed_at = current
+        record.content_version = crs.full_version
+        flash(f"Marked as done: {les.title}")
+    progress.record_completions(session, crs, snap, current)
+    session.commit()
+    _after_progress(snap)
+    _, nxt = crs.neighbours(lesson_id)
+    mod = crs.modules[les.module_id]
+    if nxt and nxt.module_id == les.module_id:
+        return redirect(url_for("learn.lesson", lesson_id=nxt.id))
+    return redirect(url_for("learn.module", module_id=mod.id))
+
+
+def _after_progress(snap: progress.Snapshot) -> None:
+    """Hook for things that follow progress (certificates); registered by other blueprints."""
+    for hook in current_app.extensions.get("lms.progress_hooks", []):
+        hook(snap)
+
+
+@bp.route("/glossary")
+@learner
+def glossary():
+    """The course glossary."""
+    crs = course()
+    if not crs.glossary_html:
+        abort(404)
+    return render_template("learn/glossary.html", course=crs)
+
+
+@bp.route("/files/<path:filename>", endpoint="course_file")
+@learner
+def course_file(filename: str):
+    """Images and files of the course (signed-in users only)."""
+    if Path(filename).suffix.lower() not in IMAGE_SUFFIXES | {".pdf"}:
+        abort(404)
+    return send_from_directory(course().path, filename, max_age=86400)
+
+
