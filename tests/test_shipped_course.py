@@ -29,8 +29,8 @@ def test_core_has_orientation_and_at_least_five_modules_each_complete(course):
         assert module.objectives, module.id
         assert 3 <= len(module.lesson_ids) <= 6, module.id
         assert module.trainer_notes_html, module.id
-        assert re.search(r"<h2>References</h2>", module.intro_html), module.id
-        assert re.search(r"<h2>Key points</h2>", module.intro_html), module.id
+        assert re.search(r"<h2[^>]*>References</h2>", module.intro_html), module.id
+        assert re.search(r"<h2[^>]*>Key points</h2>", module.intro_html), module.id
         quiz = course.quizzes[module.quiz_id].quiz
         assert len(quiz.questions) >= 8, module.id
         body = "".join(course.lessons[lid].html for lid in module.lesson_ids)
@@ -68,6 +68,6 @@ def test_study_time(course):
 
 
 def test_glossary_and_units(course):
-    assert course.glossary_html and course.glossary_html.count("<h2>") >= 20
+    assert course.glossary_html and len(re.findall(r"<h2[^>]*>", course.glossary_html)) >= 20
     assert [u.kind for u in course.units] == ["core", "pilot", "refresher"]
     assert course.unit("refresher").opens_after_days == 180

@@ -9,7 +9,7 @@ from typing import Any
 from lms.content import frontmatter
 from lms.content.markdown import ROOT, render
 
-from .model import IMAGE_SUFFIXES, SLUG, Problem
+from .model import GLOSSARY, IMAGE_SUFFIXES, SLUG, Problem
 
 
 class Collector:
@@ -23,7 +23,7 @@ class Collector:
         self.lesson_by_path: dict[str, str] = {}
         self.module_by_path: dict[str, str] = {}
         self.terms: list[re.Pattern[str]] = []
-        self.pending_links: list[tuple[str, int, str]] = []
+        self.pending_links: list[tuple[str, int, str, str]] = []  # file, line, target, anchor
         self.manifest_lines: dict[tuple, int] = {}
 
     def manifest_line(self, *path, default: int = 1) -> int:
@@ -110,7 +110,7 @@ class Collector:
                     return href, f"image {href!r} is not a supported image type"
                 return f"{ROOT}/learn/files/{joined}", None
             if Path(joined).suffix.lower() == ".md":
-                self.pending_links.append((file, line, joined))
+                self.pending_links.append((file, line, joined, anchor))
                 return f"{ROOT}/@@MD:{joined}@@" + (f"#{anchor}" if anchor else ""), None
             return f"{ROOT}/learn/files/{joined}", None
 
@@ -126,6 +126,8 @@ class Collector:
                 return f"/learn/lessons/{self.lesson_by_path[target]}"
             if target in self.module_by_path:
                 return f"/learn/modules/{self.module_by_path[target]}"
+            if target == GLOSSARY:
+                return "/learn/glossary"
             return "/learn/"
 
         return re.sub(r"/@@MD:([^@]+)@@", replace, html)

@@ -10,6 +10,7 @@ import quizzes
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 UNIT_KINDS = ("core", "pilot", "refresher")
 MANIFEST = "course.yaml"
+GLOSSARY = "glossary.md"
 
 MANIFEST_KEYS = {"id", "title", "version", "organisation", "language", "stigmatising_terms", "units", "description"}
 UNIT_KEYS = {

@@ -8,7 +8,9 @@ from typing import Any
 import quizzes
 
 from .collector import Collector
+from .markdown import heading_ids
 from .model import (
+    GLOSSARY,
     GLOSSARY_KEYS,
     LESSON_KEYS,
     MANIFEST,
@@ -73,7 +75,7 @@ def load_units(loader: Collector, manifest: dict, key_lines: dict, item_lines: d
     if units_raw and "core" not in seen_kinds:
         loader.error(MANIFEST, key_lines.get("units", 1), "the course needs a unit of kind `core`")
 
-    glossary = loader.root / "glossary.md"
+    glossary = loader.root / GLOSSARY
     if glossary.is_file():
         fm = loader.front(glossary, GLOSSARY_KEYS, ())
         if fm:
@@ -84,9 +86,7 @@ def load_units(loader: Collector, manifest: dict, key_lines: dict, item_lines: d
 
 
 def _finish(loader: Collector, course: Course) -> None:
-    for file, line, target in loader.pending_links:
-        if target not in loader.lesson_by_path and target not in loader.module_by_path:
-            loader.error(file, line, f"link to {target} is not a lesson or module of this course")
+    _check_links(loader, course)
     for lesson in course.lessons.values():
         lesson.html = loader.finish_links(lesson.html)
     for module in course.modules.values():
@@ -97,6 +97,19 @@ def _finish(loader: Collector, course: Course) -> None:
         content.html = {k: loader.finish_links(v) for k, v in content.html.items()}
     if course.glossary_html:
         course.glossary_html = loader.finish_links(course.glossary_html)
+
+
+def _check_links(loader: Collector, course: Course) -> None:
+    """Every link to another page names a lesson, a module or the glossary (and a term the glossary has)."""
+    pages = {path: course.lessons[lid].html for path, lid in loader.lesson_by_path.items()}
+    pages.update({path: course.modules[mid].intro_html for path, mid in loader.module_by_path.items()})
+    if course.glossary_html is not None:
+        pages[GLOSSARY] = course.glossary_html
+    for file, line, target, anchor in loader.pending_links:
+        if target not in pages:
+            loader.error(file, line, f"link to {target} is not a lesson, a module or the glossary of this course")
+        elif target == GLOSSARY and anchor and anchor not in heading_ids(pages[target]):
+            loader.error(file, line, f"link to {target}#{anchor}: the glossary has no term with that anchor")
 
 
 def _load_unit(loader: Collector, course: Course, raw: Any, index: int) -> Unit | None:

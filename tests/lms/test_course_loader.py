@@ -102,3 +102,70 @@ def test_app_refuses_to_start_on_invalid_course(course_dir, make_app):
     with pytest.raises(CourseInvalid) as info:
         make_app(course_dir)
     assert "modules/basics/module.md:10: lesson file not found" in str(info.value)
+
+
+GLOSSARY = """---
+title: Glossary
+---
+
+## Naloxone
+
+A medicine that reverses an opioid overdose.
+
+## ART (antiretroviral therapy)
+
+Medicines that treat HIV.
+"""
+
+
+def test_glossary_links_reach_the_term_and_a_missing_term_is_an_error(course_dir):
+    (course_dir / "glossary.md").write_text(GLOSSARY)
+    edit(course_dir / "modules/basics/one.md", "Sex is biological;",
+         "Carry [naloxone](../../glossary.md#naloxone) and [ART](../../glossary.md#art-antiretroviral-therapy). Sex is biological;")
+    course = load_course(course_dir)
+    one = course.lessons["basics-one"].html
+    assert '"@@ROOT@@/learn/glossary#naloxone"' in one and '"@@ROOT@@/learn/glossary#art-antiretroviral-therapy"' in one
+    assert '<h2 id="naloxone">Naloxone</h2>' in course.glossary_html  # the anchor the link lands on
+    edit(course_dir / "modules/basics/one.md", "glossary.md#naloxone", "glossary.md#naloxon")
+    assert errors(course_dir) == ["modules/basics/one.md:7: link to glossary.md#naloxon: the glossary has no term with that anchor"]
+
+
+def test_two_activities_in_a_row_stay_two_labelled_boxes(course_dir):
+    edit(course_dir / "modules/basics/one.md", "> Rina runs outreach.\n",
+         "> Rina runs outreach.\n\n> **Reflection**\n> What would you do?\n")
+    html = load_course(course_dir).lessons["basics-one"].html
+    assert html.count("<blockquote") == 2
+    assert '<blockquote class="case">' in html and '<blockquote class="reflection">' in html
+
+
+def live_markup(html: str) -> list[tuple[str, dict[str, str | None]]]:
+    """The elements a browser would build from `html`, with their attributes."""
+    from html.parser import HTMLParser
+
+    found: list[tuple[str, dict[str, str | None]]] = []
+
+    class Collect(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.append((tag, dict(attrs)))
+
+    Collect().feed(html)
+    return found
+
+
+@pytest.mark.parametrize("markdown", [
+    "[click](javascript:alert(1))",
+    '<a href="https://example.org" onclick="steal()">x</a>',
+    "<script>alert(1)</script>",
+    '<img src="x.png" onerror="steal()">',
+    "![pic](data:text/html;base64,PHNjcmlwdD4=)",
+    '[x](https://example.org){: onclick="steal()" style="display:none" }',
+])
+def test_course_markdown_is_sanitised(markdown):
+    from lms.content.markdown import render
+
+    elements = live_markup(render(markdown)[0])
+    assert not any(tag in ("script", "style", "iframe") for tag, _ in elements)
+    for _tag, attrs in elements:
+        assert not any(name.startswith("on") or name == "style" for name in attrs), attrs
+        assert not any((attrs.get(a) or "").startswith(("javascript:", "data:")) for a in ("href", "src")), attrs
+    assert any(tag == "p" for tag, _ in elements)  # the text itself is kept, as text
