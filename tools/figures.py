@@ -301,7 +301,7 @@ def name_candidates(citation: str, titles: list[str]) -> list[str]:
         chunk = re.sub(r"^\s*(?:[A-Z]\.\s*)+", "", chunk)           # leading initials: P. Tanguay
         chunk = re.sub(r"^(.*[a-z][\w'-]*)\s+[A-Z]{1,3}\s*$", r"\1", chunk)   # Degenhardt L, Des Jarlais DC
         chunk = re.sub(r"^\s*the\s+", "", chunk, flags=re.I).strip(" .:'\"")
-        if not chunk or (chunk[0].islower() and len(chunk.split()) > 3):
+        if not re.search(r"[A-Za-z]", chunk) or (chunk[0].islower() and len(chunk.split()) > 3):
             continue
         if len(chunk.split()) == 1 and chunk.lower() in GENERIC and not chunk.isupper():  # "report", not "WHO"
             continue
@@ -350,8 +350,8 @@ def citations_of(entry: str) -> list[tuple[str, list[str], set[str]]]:
     out = []
     head, sep, _ = masked.partition(": ")
     out.append(unmask(head if sep else masked))
-    for m in re.finditer(r"(?:^|[.;:]\s+)([^.;:]*?\([^()]*\b(?:19|20)\d\d\b[^()]*\))(?=:|,\s+(?:on|as|reported)\b|\.?\s*$)",
-                         masked):
+    for m in re.finditer(r"(?:^|[.;:]\s+)((?:[^.;:]|:(?!\s))*?\([^()]*\b(?:19|20)\d\d\b[^()]*\))"
+                         r"(?=:|,\s+(?:on|as|reported)\b|\.?\s*$)", masked):
         if m.start(1) >= len(head):
             out.append(unmask(m.group(1)))
     return out
