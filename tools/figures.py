@@ -25,9 +25,14 @@ unit's modules and checked against the references of all those modules.
 
 With ``--sources FILE...`` (for example the project's content brief and its
 addendum) every reference entry is checked: each (author or organisation,
-year) pair it cites must appear together in one paragraph or list item of
-those files. Entries that fail are marked ``! not in sources`` and listed
-again at the end; the exit status is then 1.
+year) pair it cites must appear together in those files: in one list item,
+paragraph or "[Source: ...]" note, with that year the nearest one to the
+name (or a name known only by its web address). An entry without a year
+needs its author or organisation to appear. Items marked "[Unconfirmed]"
+and sections headed "Could not verify" do not count as sources. Entries that
+fail are marked ``! not in sources`` and listed again at the end; the exit
+status is then 1. The check is a filter for a human reader: a pair found
+may still belong to another document of the same body and year.
 
 Usage:
     python tools/figures.py [COURSE] [--sources FILE ...] [--trainer-notes]
