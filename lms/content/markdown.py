@@ -119,6 +119,40 @@ class _SeparateBlockquotes(Preprocessor):
         return out
 
 
+_QUOTE = re.compile(r"^(?:>\s?)*")
+_INTERRUPTING_ITEM = re.compile(r"^ {0,3}(?:[-*+]|1[.)])\s+\S")  # what CommonMark lets interrupt a paragraph
+_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])\s+\S")
+
+
+class _ListsInterruptParagraphs(Preprocessor):
+    """A list written right under a line of text starts a list, as in CommonMark.
+
+    Python-Markdown wants a blank line first and would run the items into the paragraph
+    ("Bangladesh - CARE has run ..."); authors write for CommonMark, so the blank line is added.
+    """
+
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        in_list = False
+        previous = ""
+        for line in lines:
+            prefix = _QUOTE.match(line).group(0)  # type: ignore[union-attr]
+            body, before = line[len(prefix):], previous[len(_QUOTE.match(previous).group(0)):]  # type: ignore[union-attr]
+            same_box = prefix.replace(" ", "") == _QUOTE.match(previous).group(0).replace(" ", "")  # type: ignore[union-attr]
+            if not body.strip():
+                in_list = in_list and bool(prefix)
+            elif _ITEM.match(body):
+                if (not in_list and same_box and before.strip() and _INTERRUPTING_ITEM.match(body)
+                        and not before.startswith(("#", "|", "    "))):
+                    out.append(prefix.rstrip())
+                in_list = True
+            elif not body.startswith(" ") and not previous.strip():
+                in_list = False
+            out.append(line)
+            previous = line
+        return out
+
+
 class _NoRawHtml(Extension):
     """Authors write Markdown, not HTML: raw HTML is shown as text (nh3 would strip it anyway)."""
 
@@ -126,6 +160,7 @@ class _NoRawHtml(Extension):
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         md.preprocessors.register(_SeparateBlockquotes(md), "lms-blockquotes", 5)
+        md.preprocessors.register(_ListsInterruptParagraphs(md), "lms-lists", 4)
 
 
 def _converter() -> markdown.Markdown:

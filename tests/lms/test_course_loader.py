@@ -169,3 +169,11 @@ def test_course_markdown_is_sanitised(markdown):
         assert not any(name.startswith("on") or name == "style" for name in attrs), attrs
         assert not any((attrs.get(a) or "").startswith(("javascript:", "data:")) for a in ("href", "src")), attrs
     assert any(tag == "p" for tag, _ in elements)  # the text itself is kept, as text
+
+
+def test_a_list_right_under_a_line_of_text_is_a_list_as_in_commonmark():
+    from lms.content.markdown import render
+
+    html = render("**Bangladesh**\n- NSP since 1998\n  in Dhaka\n- methadone since 2010\n\nMonth 6:\n170. given to women\n")[0]
+    assert "<p><strong>Bangladesh</strong></p>\n<ul>\n<li>NSP since 1998\n  in Dhaka</li>\n<li>methadone since 2010</li>" in html
+    assert "<p>Month 6:\n170. given to women</p>" in html  # only a list starting at 1 may interrupt a paragraph
