@@ -284,14 +284,7 @@ def years_in(text: str) -> set[str]:
     return years
 
 
-GENERIC = set("""
-the a an and of for in on by with as at to from reported reporting summarised listed quoted
-world report reports health global international journal guidelines guideline guidance guide news
-drug drugs harm reduction women woman hiv aids un ngo sti asia programme programmes project study
-brief policy slides slide deck note technical article story presentation paper analysis survey mapping
-statement tool history profile organisation network update updated revised chapter section part
-annual national committee people who use inject injecting both others above story item
-""".split())
+GENERIC = set(["the", "a", "an", "and", "of", "for", "in", "on", "by", "with", "as", "at", "to", "from", "reported", "reporting", "summarised", "listed", "quoted", "world", "report", "reports", "health", "global", "international", "journal", "guidelines", "guideline", "guidance", "guide", "news", "drug", "drugs", "harm", "reduction", "women", "woman", "hiv", "aids", "un", "ngo", "sti", "asia", "programme", "programmes", "project", "study", "brief", "policy", "slides", "slide", "deck", "note", "technical", "article", "story", "presentation", "paper", "analysis", "survey", "mapping", "statement", "tool", "history", "profile", "organisation", "network", "update", "updated", "revised", "chapter", "section", "part", "annual", "national", "committee", "people", "who", "use", "inject", "injecting", "both", "others", "above", "story", "item"])
 
 GENERIC_ACRONYMS = {"HIV", "AIDS", "NGO", "STI", "STIS", "SRH", "SRHR", "HCV", "HBV", "TITLE"}
 
@@ -368,7 +361,7 @@ class Sources:
     whole: str
 
     @classmethod
-    def read(cls, paths: list[Path]) -> "Sources":
+    def read(cls, paths: list[Path]) -> Sources:
         blocks: list[str] = []
 
         def close(cur: list[str]) -> None:
