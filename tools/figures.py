@@ -284,7 +284,17 @@ def years_in(text: str) -> set[str]:
     return years
 
 
-GENERIC = set(["the", "a", "an", "and", "of", "for", "in", "on", "by", "with", "as", "at", "to", "from", "reported", "reporting", "summarised", "listed", "quoted", "world", "report", "reports", "health", "global", "international", "journal", "guidelines", "guideline", "guidance", "guide", "news", "drug", "drugs", "harm", "reduction", "women", "woman", "hiv", "aids", "un", "ngo", "sti", "asia", "programme", "programmes", "project", "study", "brief", "policy", "slides", "slide", "deck", "note", "technical", "article", "story", "presentation", "paper", "analysis", "survey", "mapping", "statement", "tool", "history", "profile", "organisation", "network", "update", "updated", "revised", "chapter", "section", "part", "annual", "national", "committee", "people", "who", "use", "inject", "injecting", "both", "others", "above", "story", "item"])
+GENERIC = {
+    "the", "a", "an", "and", "of", "for", "in", "on", "by", "with", "as", "at", "to", "from", "reported",
+    "reporting", "summarised", "listed", "quoted", "world", "report", "reports", "health", "global",
+    "international", "journal", "guidelines", "guideline", "guidance", "guide", "news", "drug", "drugs",
+    "harm", "reduction", "women", "woman", "hiv", "aids", "un", "ngo", "sti", "asia", "programme",
+    "programmes", "project", "study", "brief", "policy", "slides", "slide", "deck", "note", "technical",
+    "article", "story", "presentation", "paper", "analysis", "survey", "mapping", "statement", "tool",
+    "history", "profile", "organisation", "network", "update", "updated", "revised", "chapter", "section",
+    "part", "annual", "national", "committee", "people", "who", "use", "inject", "injecting", "both",
+    "others", "above", "story", "item",
+}
 
 GENERIC_ACRONYMS = {"HIV", "AIDS", "NGO", "STI", "STIS", "SRH", "SRHR", "HCV", "HBV", "TITLE"}
 
@@ -522,10 +532,7 @@ def in_references(figure: str, refs_text: str) -> bool:
     variants = {fig, fig.replace(" ", ""), fig.replace("per cent", "%").replace(" %", "%")}
     for match in re.finditer(r"[\d.,]+", fig):
         variants.add(match.group(0).rstrip(".,"))
-    for v in variants:
-        if v and re.search(r"(?<![\w.])" + re.escape(v) + r"(?![\d])", refs_text):
-            return True
-    return False
+    return any(v and re.search(r"(?<![\w.])" + re.escape(v) + r"(?![\d])", refs_text) for v in variants)
 
 
 def main(argv: list[str] | None = None) -> int:
