@@ -293,7 +293,7 @@ GENERIC = {
     "article", "story", "presentation", "paper", "analysis", "survey", "mapping", "statement", "tool",
     "history", "profile", "organisation", "network", "update", "updated", "revised", "chapter", "section",
     "part", "annual", "national", "committee", "people", "who", "use", "inject", "injecting", "both",
-    "others", "above", "story", "item",
+    "others", "above", "item",
 }
 
 GENERIC_ACRONYMS = {"HIV", "AIDS", "NGO", "STI", "STIS", "SRH", "SRHR", "HCV", "HBV", "TITLE"}
