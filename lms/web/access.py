@@ -12,6 +12,8 @@ from typing import TypeVar
 from flask import Flask, abort, current_app, redirect, request, session, url_for
 from flask_login import current_user
 
+from lms.db.enums import Role
+
 F = TypeVar("F", bound=Callable)
 PUBLIC = "public"
 
@@ -40,9 +42,9 @@ def public(view: F) -> F:
     return view
 
 
-learner = roles_required("tsp", "trainer", "admin")  # trainers and admins can walk the course too
-staff = roles_required("trainer", "admin")
-admin_only = roles_required("admin")
+learner = roles_required(Role.TSP, Role.TRAINER, Role.ADMIN)  # trainers and admins can walk the course too
+staff = roles_required(Role.TRAINER, Role.ADMIN)
+admin_only = roles_required(Role.ADMIN)
 
 
 def init_app(app: Flask) -> None:
