@@ -6,7 +6,6 @@ dependency, and hiding one there is how circles usually creep back in.
 from __future__ import annotations
 
 import ast
-from collections import defaultdict
 from pathlib import Path
 
 import pytest

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
 
-from flask import Flask, abort, current_app, redirect, request, session, url_for
+from flask import Flask, abort, redirect, request, session, url_for
 from flask_login import current_user
 
 from lms.db.enums import Role
@@ -62,8 +62,3 @@ def init_app(app: Flask) -> None:
             response.headers.setdefault("Cache-Control", "private, no-store")
         return response
 
-
-def rule_of(endpoint: str):
-    """The access rule of an endpoint's view (None when it has none)."""
-    view = current_app.view_functions[endpoint]
-    return getattr(view, "access", None)

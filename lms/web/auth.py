@@ -82,16 +82,10 @@ def _safe_next(target: str | None) -> str | None:
 
 def home_for(user: User) -> str:
     if user.role == Role.TRAINER:
-        return url_for("trainer.dashboard") if "trainer.dashboard" in _endpoints() else url_for("learn.dashboard")
+        return url_for("trainer.dashboard")
     if user.role == Role.ADMIN:
-        return url_for("admin.index") if "admin.index" in _endpoints() else url_for("learn.dashboard")
+        return url_for("admin.index")
     return url_for("learn.dashboard")
-
-
-def _endpoints() -> set[str]:
-    from flask import current_app
-
-    return set(current_app.view_functions)
 
 
 @bp.route("/login", methods=["GET", "POST"])

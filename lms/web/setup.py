@@ -59,7 +59,7 @@ def _template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def globals_():
-        return {"course_title": app.extensions["lms.course"].title, "endpoints": app.view_functions}
+        return {"course_title": app.extensions["lms.course"].title}
 
 
 def _static_caching(app: Flask) -> None:

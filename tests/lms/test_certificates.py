@@ -170,3 +170,41 @@ def test_cli_verify(app, client, auth):
     assert ok.exit_code == 0 and ok.output.startswith("valid: Rina Akter")
     bad = runner.invoke(cli, ["certificates", "verify", "ABCD-EFGH-JKMN-PQRS-TVWX-YZ01"], env=env)
     assert bad.exit_code == 1 and "unknown" in bad.output
+
+
+def test_verify_explains_a_made_up_code_and_a_malformed_one(app):
+    anonymous = app.test_client()
+    made_up = "ABCD-EFGH-JKMN-PQRS-TVWX-YZ01"  # written like a code, but no deployment signed it
+    page = anonymous.get(f"/verify/{made_up}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 404 and "Not found" in html and f"No certificate has the code <code>{made_up}</code>" in html
+    for malformed in ("hello", "ABCD-EFGH", "ABCD-EFGH-JKMN-PQRS-TVWX-YZ0!"):
+        page = anonymous.get(f"/verify/{malformed}")
+        html = page.get_data(as_text=True)
+        assert page.status_code == 404, malformed
+        assert "Not a certificate code" in html and "A code has 24 letters and digits in groups of four" in html, malformed
+    typed = anonymous.get("/verify", query_string={"code": "hello there"})
+    html = typed.get_data(as_text=True)
+    assert typed.status_code == 404 and "“hello there” is not written like a certificate code" in html
+    assert 'value="hello there"' in html  # the form keeps what was typed, to correct it
+
+
+def test_a_name_no_installed_font_can_draw_gives_a_clear_page(make_app, course_dir, tmp_path):
+    only_latin = tmp_path / "fonts"
+    only_latin.mkdir()
+    for name in ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"):
+        shutil.copy(Path("/usr/share/fonts/truetype/noto") / name, only_latin / name)
+    app = make_app(course_dir, FONT_DIRS=str(only_latin))
+    with database(app) as session:
+        learner = user(session, "tsp")
+        learner.name = "সুমি আক্তার"  # Bengali: the Latin-only fonts have none of it
+        cert = finish_core(session, course_of(app), learner, key(app))
+        cert_id = cert.id
+    client = app.test_client()
+    Auth(client).login("tsp")
+    response = client.get(f"/certificates/{cert_id}.pdf")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 503 and response.mimetype == "text/html"
+    assert "This certificate cannot be drawn yet" in html and "BENGALI" in html and "install" in html
+    assert "Something went wrong" not in html
+    assert "সুমি আক্তার" in client.get("/learn/certificates").get_data(as_text=True)  # the certificate itself is kept
