@@ -90,7 +90,7 @@ def seed_learners(session: Session, course: Course, now: datetime, signing_key: 
             record_progress(session, course, user, min(now, back + timedelta(days=3)), signing_key)
 
 
-def _demo_fields(spec: tuple[tuple[str, str, str], ...]) -> dict[str, str]:
+def _demo_fields(spec: pilot.FieldSpec) -> dict[str, str]:
     """Placeholder answers for a pilot form: "Demo organisation", "Demo timeline"..."""
     return {field: f"Demo {label.lower()}" for field, label, _help in spec}
 

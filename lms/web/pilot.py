@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
 from lms.db.enums import CommentTarget, Role, Scope
-from lms.db.models import Certificate, Comment, PilotLogEntry, PilotReport, User
+from lms.db.models import Certificate, Comment, PilotLogEntry, PilotPlan, PilotReport, User
 from lms.db.session import get_session
 from lms.learning import pilot, progress, recording
 from lms.web.access import learner
@@ -55,6 +57,36 @@ def _plan_editable(snap: progress.Snapshot) -> bool:
     return current_user.role != Role.TSP or not crs.unit("refresher") or not progress.refresher_is_open(crs, snap, now())
 
 
+@dataclass
+class _Posted:
+    """A posted plan or report form, read and checked."""
+
+    submit: bool  # submitting now, or saving a text already submitted (which must stay complete)
+    first_submission: bool
+    values: dict[str, str]  # as typed, to show again
+    fields: dict[str, str] | None  # cleaned, when valid
+    errors: dict[str, str]
+
+
+def _posted(spec: pilot.FieldSpec, existing: PilotPlan | PilotReport | None) -> _Posted:
+    was_submitted = existing is not None and existing.submitted_at is not None
+    submit = request.form.get("action") == "submit" or was_submitted
+    values = {name: request.form.get(name, "") for name, _label, _help in spec}
+    try:
+        fields = pilot.clean_fields(spec, request.form, require_all=submit)
+    except pilot.PilotError as exc:
+        return _Posted(submit, False, values, None, exc.fields)
+    return _Posted(submit, submit and not was_submitted, values, fields, {})
+
+
+def _recorded(what: str, posted: _Posted) -> ResponseReturnValue:
+    """Record the learner's progress, commit once, and say what happened."""
+    recording.record_progress(get_session(), course(), current_user, now(), signing_key())
+    get_session().commit()
+    flash(f"Your pilot {what} is submitted." if posted.first_submission else f"Your pilot {what} is saved.")
+    return redirect(url_for(f"pilot.{what}"))
+
+
 @bp.route("/pilot/plan", methods=["GET", "POST"])
 @learner
 def plan():
@@ -68,19 +100,11 @@ def plan():
     if request.method == "POST":
         if not editable:
             abort(403, description="The refresher has opened, so the pilot plan can no longer change.")
-        submit = request.form.get("action") == "submit" or (existing is not None and existing.submitted_at is not None)
-        values = {name: request.form.get(name, "") for name, _l, _h in pilot.PLAN_FIELDS}
-        try:
-            fields = pilot.clean_fields(pilot.PLAN_FIELDS, request.form, require_all=submit)
-        except pilot.PilotError as exc:
-            errors = exc.fields
-        else:
-            was_submitted = existing is not None and existing.submitted_at is not None
-            pilot.save_plan(session, current_user, fields, submit=submit, now=now())
-            recording.record_progress(session, course(), current_user, now(), signing_key())
-            session.commit()
-            flash("Your pilot plan is submitted." if submit and not was_submitted else "Your pilot plan is saved.")
-            return redirect(url_for("pilot.plan"))
+        posted = _posted(pilot.PLAN_FIELDS, existing)
+        values, errors = posted.values, posted.errors
+        if posted.fields is not None:
+            pilot.save_plan(session, current_user, posted.fields, submit=posted.submit, now=now())
+            return _recorded("plan", posted)
     return render_template("pilot/plan.html", plan=existing, fields=pilot.PLAN_FIELDS, values=values, errors=errors,
                            editable=editable, form=ActionForm(), comments=_comments(CommentTarget.PLAN, current_user.id)), (400 if errors else 200)
 
@@ -128,20 +152,12 @@ def report():
     values = dict(existing.fields) if existing else {}
     shared = existing.shared if existing else False
     if request.method == "POST":
-        submit = request.form.get("action") == "submit" or (existing is not None and existing.submitted_at is not None)
-        values = {name: request.form.get(name, "") for name, _l, _h in pilot.REPORT_FIELDS}
+        posted = _posted(pilot.REPORT_FIELDS, existing)
+        values, errors = posted.values, posted.errors
         shared = request.form.get("shared") == "yes"
-        try:
-            fields = pilot.clean_fields(pilot.REPORT_FIELDS, request.form, require_all=submit)
-        except pilot.PilotError as exc:
-            errors = exc.fields
-        else:
-            was_submitted = existing is not None and existing.submitted_at is not None
-            pilot.save_report(session, current_user, fields, shared, submit=submit, now=now())
-            recording.record_progress(session, course(), current_user, now(), signing_key())
-            session.commit()
-            flash("Your pilot report is submitted." if submit and not was_submitted else "Your pilot report is saved.")
-            return redirect(url_for("pilot.report"))
+        if posted.fields is not None:
+            pilot.save_report(session, current_user, posted.fields, shared, submit=posted.submit, now=now())
+            return _recorded("report", posted)
     return render_template("pilot/report.html", report=existing, fields=pilot.REPORT_FIELDS, values=values, shared=shared,
                            errors=errors, form=ActionForm(), comments=_comments(CommentTarget.REPORT, current_user.id)), (400 if errors else 200)
 
