@@ -64,4 +64,3 @@ def upgrade(app: Flask, revision: str = "head") -> None:
     with app.extensions["lms.engine"].begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
-

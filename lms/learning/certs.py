@@ -115,4 +115,3 @@ def data_of(cert: Certificate) -> certificates.CertificateData:
         kind_label=KIND_LABELS.get(cert.kind, cert.kind), issued_on=cert.issued_at.date(),
         study_hours=cert.study_hours, organisation=cert.organisation,
     )
-

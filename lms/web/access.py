@@ -61,4 +61,3 @@ def init_app(app: Flask) -> None:
         if "_user_id" in session:  # signed in; asking the session spares loading the user on public pages
             response.headers.setdefault("Cache-Control", "private, no-store")
         return response
-

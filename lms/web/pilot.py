@@ -184,4 +184,3 @@ def shared_report(report_id: int):
             or current_user.cohort_id is None or author.cohort_id != current_user.cohort_id):
         abort(404)
     return render_template("pilot/shared_report.html", report=item, author=author, fields=pilot.REPORT_FIELDS)
-
