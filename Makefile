@@ -21,7 +21,9 @@ $(VENV)/.test: pyproject.toml | $(BIN)/pip
 run: $(VENV)/.run  ## serve the app on SQLite with the shipped course
 	$(BIN)/lms run
 
-test: $(VENV)/.test  ## the whole test suite, browser, PDF, PostgreSQL and LRS tests included
+test: $(VENV)/.test  ## lint, type checks, then the whole test suite (browser, PDF, PostgreSQL and LRS tests included)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 check-course: $(VENV)/.run

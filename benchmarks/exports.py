@@ -42,10 +42,10 @@ def main() -> None:
     import json
 
     from lms import create_app
+    from lms.cli.demo import seed
     from lms.db.session import get_session, upgrade
     from lms.interop import records as exports
     from lms.interop import xapi
-    from lms.learning.demo import seed_learners
 
     app = create_app()
     course = app.extensions["lms.course"]
@@ -57,7 +57,7 @@ def main() -> None:
             started = time.time()
             while seeded < target:
                 step = min(200, target - seeded)
-                seed_learners(step, f"Cohort {seeded // 200 + 1}", seed=seeded + 1)
+                seed(step, f"Cohort {seeded // 200 + 1}", seed=seeded + 1)
                 seeded += step
             print(f"seeded {seeded} learners ({time.time() - started:.0f}s)", file=sys.stderr)
             session = get_session()

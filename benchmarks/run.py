@@ -115,10 +115,10 @@ def main() -> None:
            "LMS_INSTANCE_PATH": tmp, "PYTHONPATH": str(ROOT)}
     setup = (
         "from lms import create_app; from lms.db.session import upgrade, get_session; from lms.learning.accounts import create_user;"
-        "from lms.learning.demo import seed_learners; app = create_app();"
+        "from lms.cli.demo import seed; app = create_app();"
         "ctx = app.app_context(); ctx.push(); upgrade(app);"
         f"create_user(get_session(), 'bench@example.org', 'Bench Learner', 'tsp', {PASSWORD!r}, 'Bench');"
-        "get_session().commit(); seed_learners(200, 'Bench')"
+        "get_session().commit(); seed(200, 'Bench')"
     )
     subprocess.run([sys.executable, "-c", setup], env=env, check=True, cwd=ROOT)
     from lms.content.loader import load_course

@@ -1,7 +1,6 @@
 """The certificate as an A4 landscape PDF: TrueType fonts with text shaping, and a vector QR code."""
 from __future__ import annotations
 
-import os
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -51,11 +50,6 @@ def verify_url(base_url: str, code: str) -> str:
     return f"{base_url.rstrip('/')}/verify/{code}"
 
 
-def font_dirs_from_env() -> list[str]:
-    configured = os.environ.get("LMS_FONT_DIRS", "")
-    return [d for d in configured.split(os.pathsep) if d] or list(DEFAULT_FONT_DIRS)
-
-
 def _find_file(name: str, dirs: Sequence[str]) -> Path | None:
     for folder in dirs:
         root = Path(folder)
@@ -80,7 +74,7 @@ def _needs(text: str) -> set[int]:
 
 def find_font_for(text: str, font_dirs: Sequence[str] | None = None) -> Path | None:
     """The first name font that has every character of `text`."""
-    dirs = list(font_dirs) if font_dirs else font_dirs_from_env()
+    dirs = list(font_dirs or DEFAULT_FONT_DIRS)
     for name in NAME_FONTS:
         path = _find_file(name, dirs)
         if path and _needs(text) <= _coverage(path):
@@ -93,10 +87,10 @@ class PdfRenderer(Protocol):
 
 
 class FpdfRenderer:
-    """Draws certificates with fpdf2 from the fonts in `font_dirs`."""
+    """Draws certificates with fpdf2 from the fonts in `font_dirs` (the caller's setting; Debian's folders by default)."""
 
     def __init__(self, font_dirs: Sequence[str] | None = None):
-        self.font_dirs = list(font_dirs) if font_dirs else font_dirs_from_env()
+        self.font_dirs = list(font_dirs or DEFAULT_FONT_DIRS)
 
     def _font(self, pdf: FPDF, family: str, filename: str, text: str) -> None:
         path = _find_file(filename, self.font_dirs)

@@ -7,7 +7,11 @@ import click
 from sqlalchemy import func, select
 
 from lms.cli.appload import load_app
+from lms.cli.demo import seed
+from lms.db.enums import Role
+from lms.db.models import User
 from lms.db.session import get_session, upgrade
+from lms.learning.accounts import create_user, random_password
 
 
 @click.command("run")
@@ -40,22 +44,17 @@ def run_command(host: str, port: int) -> None:
 
 def ensure_demo_accounts() -> list[tuple[str, str, str]]:
     """On an empty development database, create demo accounts with random passwords."""
-    from lms.db.models import User
-    from lms.learning.accounts import create_user, random_password
-
     if os.environ.get("LMS_ENV") != "development":
         return []
     session = get_session()
     if session.scalar(select(func.count()).select_from(User)):
         return []
-    created = []
-    for role, email, name in (("tsp", "tsp@example.org", "Demo Learner"), ("trainer", "trainer@example.org", "Demo Trainer"),
-                              ("admin", "admin@example.org", "Demo Admin")):
+    created: list[tuple[str, str, str]] = []
+    for role, email, name in ((Role.TSP, "tsp@example.org", "Demo Learner"), (Role.TRAINER, "trainer@example.org", "Demo Trainer"),
+                              (Role.ADMIN, "admin@example.org", "Demo Admin")):
         password = random_password()
-        create_user(session, email, name, role, password, cohort=None if role == "admin" else "Demo cohort")
+        create_user(session, email, name, role, password, cohort=None if role == Role.ADMIN else "Demo cohort")
         created.append((role, email, password))
     session.commit()
-    from lms.learning.demo import seed_learners
-
-    seed_learners(12, "Demo cohort")  # so the trainer's views have something to show
+    seed(12, "Demo cohort")  # so the trainer's views have something to show
     return created

@@ -36,9 +36,9 @@ def users_group() -> None:
 @click.option("--name", required=True)
 @click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option("--cohort", default=None, help="Cohort name (created if new); a trainer follows it.")
-@click.option("--password-stdin", is_flag=True, required=True, help="Read the password from standard input.")
+@click.option("--password-stdin", is_flag=True, required=True, expose_value=False, help="Read the password from standard input.")
 @with_appcontext
-def users_create(email: str, name: str, role: str, cohort: str | None, password_stdin: bool) -> None:
+def users_create(email: str, name: str, role: str, cohort: str | None) -> None:
     """Create an account."""
     session = get_session()
     try:
@@ -68,9 +68,9 @@ def users_import(file) -> None:
 
 @users_group.command("set-password")
 @click.option("--email", required=True)
-@click.option("--password-stdin", is_flag=True, required=True)
+@click.option("--password-stdin", is_flag=True, required=True, expose_value=False, help="Read the password from standard input.")
 @with_appcontext
-def users_set_password(email: str, password_stdin: bool) -> None:
+def users_set_password(email: str) -> None:
     """Set a new password for an account."""
     session = get_session()
     user = _user_by_email(email)

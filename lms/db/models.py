@@ -8,7 +8,9 @@ from flask_login import UserMixin
 from sqlalchemy import JSON, Column, DateTime, ForeignKey, MetaData, String, Table, Text, TypeDecorator, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-ROLES = ("tsp", "trainer", "admin")
+from lms.db.enums import CertificateStatus, Role
+
+ROLES: tuple[str, ...] = tuple(role.value for role in Role)
 
 
 def utcnow() -> datetime:
@@ -69,7 +71,7 @@ class User(UserMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(10))
+    role: Mapped[str] = mapped_column(String(10))  # a Role
     password_hash: Mapped[str] = mapped_column(String(255))
     cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="SET NULL"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
@@ -153,7 +155,7 @@ class Completion(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    scope: Mapped[str] = mapped_column(String(10))  # "module" | "unit"
+    scope: Mapped[str] = mapped_column(String(10))  # a Scope
     ref_id: Mapped[str] = mapped_column(String(100))
     completed_at: Mapped[datetime] = mapped_column(default=utcnow)
     content_version: Mapped[str] = mapped_column(String(40))
@@ -183,7 +185,7 @@ class PilotPlanVersion(Base):
     plan_id: Mapped[int] = mapped_column(ForeignKey("pilot_plans.id", ondelete="CASCADE"), index=True)
     number: Mapped[int]
     fields: Mapped[dict[str, Any]]
-    status: Mapped[str] = mapped_column(String(10))  # draft | submitted
+    status: Mapped[str] = mapped_column(String(10))  # a PlanStatus
     saved_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     plan: Mapped[PilotPlan] = relationship(back_populates="versions")
@@ -220,7 +222,7 @@ class Comment(Base):
     __tablename__ = "comments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    target: Mapped[str] = mapped_column(String(20))  # "plan" | "report"
+    target: Mapped[str] = mapped_column(String(20))  # a CommentTarget
     learner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     body: Mapped[str] = mapped_column(Text)
@@ -252,10 +254,10 @@ class Certificate(Base):
     current_key: Mapped[str | None] = mapped_column(String(60))
 
     @property
-    def status(self) -> str:
+    def status(self) -> CertificateStatus:
         if self.superseded_by_id is not None:
-            return "superseded"
-        return "revoked" if self.revoked_at is not None else "valid"
+            return CertificateStatus.SUPERSEDED
+        return CertificateStatus.REVOKED if self.revoked_at is not None else CertificateStatus.VALID
 
     user: Mapped[User] = relationship()
 

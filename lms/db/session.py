@@ -6,7 +6,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from flask import Flask, current_app, g
-from sqlalchemy import create_engine, event, inspect
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -64,15 +64,3 @@ def upgrade(app: Flask, revision: str = "head") -> None:
     with app.extensions["lms.engine"].begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
-
-
-def is_current(app: Flask) -> bool:
-    """Whether the database has the tables of the latest migration."""
-    from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
-
-    script = ScriptDirectory.from_config(alembic_config(app.config["DATABASE_URL"]))
-    with app.extensions["lms.engine"].connect() as connection:
-        if not inspect(connection).has_table("alembic_version"):
-            return False
-        return MigrationContext.configure(connection).get_current_revision() == script.get_current_head()

@@ -88,7 +88,7 @@ def records(session: Session, course: Course, cohort: Cohort | None = None) -> I
         users = list(session.scalars(stmt))
         if not users:
             return
-        snaps = cohort_snapshots(session, users)
+        snaps = cohort_snapshots(session, users, course)
         quiz_time = _quiz_seconds(session, [u.id for u in users])
         for user in users:
             snap = snaps[user.id]

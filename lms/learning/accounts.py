@@ -14,7 +14,6 @@ from lms.db.models import ROLES, Cohort, User
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 10
-CSV_COLUMNS = ("email", "name", "role", "cohort")
 
 
 class UserError(ValueError):

@@ -5,23 +5,21 @@ import hashlib
 import hmac
 from datetime import datetime
 
-from flask import Flask, current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import certificates
 from lms.content.model import Course
+from lms.db.enums import CertificateStatus, Role, Scope
 from lms.db.models import Certificate, User
-from lms.db.session import get_session
 from lms.learning import progress
 
 KIND_LABELS = {"core": "Core training completed", "refresher": "Refresher training completed"}
 
 
-def signing_key(app: Flask | None = None) -> bytes:
-    """A key for certificate codes, derived from the deployment's secret key."""
-    secret = (app or current_app).config["SECRET_KEY"]
+def signing_key(secret: str) -> bytes:
+    """A key for certificate codes, derived from the deployment's secret key (LMS_SECRET_KEY)."""
     return hmac.new(str(secret).encode(), b"lms certificate codes v1", hashlib.sha256).digest()
 
 
@@ -29,34 +27,43 @@ def current_key(user_id: int, kind: str) -> str:
     return f"{user_id}:{kind}"
 
 
-def issue(session: Session, course: Course, user: User, kind: str, now: datetime, name: str | None = None) -> Certificate:
-    """The learner's current certificate of this kind, issued now if there is none (the caller commits)."""
-    existing = session.scalar(select(Certificate).where(Certificate.current_key == current_key(user.id, kind)))
+def _current(session: Session, user_id: int, kind: str) -> Certificate | None:
+    return session.scalar(select(Certificate).where(Certificate.current_key == current_key(user_id, kind)))
+
+
+def issue(session: Session, course: Course, user: User, kind: str, now: datetime, key: bytes) -> Certificate:
+    """The learner's current certificate of this kind, issued now if there is none (the caller commits).
+
+    The insert runs in a SAVEPOINT: when a concurrent request issued the same certificate first,
+    only the savepoint is rolled back, that request's certificate stands, and the caller's
+    transaction carries on.
+    """
+    existing = _current(session, user.id, kind)
     if existing is not None:
         return existing
     unit = course.unit(kind)
     cert = Certificate(
-        code=certificates.new_code(signing_key()), user_id=user.id, kind=kind, learner_name=name or user.name,
+        code=certificates.new_code(key), user_id=user.id, kind=kind, learner_name=user.name,
         course_title=course.title, organisation=course.organisation, study_hours=unit.study_hours if unit else 0,
         issued_at=now, content_version=course.full_version, current_key=current_key(user.id, kind),
     )
-    session.add(cert)
+    try:
+        with session.begin_nested():
+            session.add(cert)
+    except IntegrityError:
+        existing = _current(session, user.id, kind)
+        if existing is None:
+            raise
+        return existing
     return cert
 
 
-def issue_earned(session: Session, course: Course, snap: progress.Snapshot, now: datetime) -> list[Certificate]:
-    """Issue a certificate for each completed core or refresher unit that has none yet; idempotent."""
-    issued = []
-    if snap.user.role != "tsp":
-        return issued
-    for unit in course.units:
-        if unit.kind in KIND_LABELS and ("unit", unit.id) in snap.completions:
-            issued.append(issue(session, course, snap.user, unit.kind, snap.completions[("unit", unit.id)].completed_at))
-    try:
-        session.commit()
-    except IntegrityError:  # issued by a concurrent request: that one stands
-        session.rollback()
-    return issued
+def issue_earned(session: Session, course: Course, snap: progress.Snapshot, key: bytes) -> list[Certificate]:
+    """A certificate for each completed core or refresher unit, dated on its completion; idempotent, never commits."""
+    if snap.user.role != Role.TSP:
+        return []
+    return [issue(session, course, snap.user, unit.kind, snap.completions[(Scope.UNIT, unit.id)].completed_at, key)
+            for unit in course.units if unit.kind in KIND_LABELS and (Scope.UNIT, unit.id) in snap.completions]
 
 
 def revoke(cert: Certificate, reason: str, now: datetime) -> None:
@@ -66,18 +73,18 @@ def revoke(cert: Certificate, reason: str, now: datetime) -> None:
         cert.revoked_at, cert.revoke_reason = now, reason.strip()
 
 
-def reissue(session: Session, course: Course, cert: Certificate, new_name: str, now: datetime) -> Certificate:
+def reissue(session: Session, cert: Certificate, new_name: str, now: datetime, key: bytes) -> Certificate:
     """Replace a certificate after a name correction; the old one shows as superseded."""
     new_name = " ".join(new_name.split())
     if not new_name:
         raise certificates.CertificateError("The corrected name is empty.")
     if cert.superseded_by_id is not None:
         raise certificates.CertificateError("This certificate was already replaced; re-issue the newest one.")
-    user = session.get(User, cert.user_id)
+    user = session.get_one(User, cert.user_id)
     cert.current_key = None
     session.flush()
     new = Certificate(
-        code=certificates.new_code(signing_key()), user_id=cert.user_id, kind=cert.kind, learner_name=new_name,
+        code=certificates.new_code(key), user_id=cert.user_id, kind=cert.kind, learner_name=new_name,
         course_title=cert.course_title, organisation=cert.organisation, study_hours=cert.study_hours, issued_at=now,
         content_version=cert.content_version, current_key=current_key(cert.user_id, cert.kind),
     )
@@ -88,17 +95,17 @@ def reissue(session: Session, course: Course, cert: Certificate, new_name: str, 
     return new
 
 
-def lookup(session: Session, raw_code: str) -> tuple[str, Certificate | None]:
-    """('invalid' | 'unknown' | 'valid' | 'revoked' | 'superseded', certificate) for a typed code."""
+def lookup(session: Session, raw_code: str, key: bytes) -> tuple[CertificateStatus, Certificate | None]:
+    """The status of a typed code and its certificate, if there is one."""
     try:
         code = certificates.normalize_code(raw_code)
     except certificates.InvalidCode:
-        return "invalid", None
-    if not certificates.code_is_authentic(code, signing_key()):
-        return "unknown", None  # made up or altered: rejected without trusting the database
+        return CertificateStatus.INVALID, None
+    if not certificates.code_is_authentic(code, key):
+        return CertificateStatus.UNKNOWN, None  # made up or altered: rejected without trusting the database
     cert = session.scalar(select(Certificate).where(Certificate.code == code))
     if cert is None:
-        return "unknown", None
+        return CertificateStatus.UNKNOWN, None
     return cert.status, cert
 
 
@@ -108,12 +115,3 @@ def data_of(cert: Certificate) -> certificates.CertificateData:
         kind_label=KIND_LABELS.get(cert.kind, cert.kind), issued_on=cert.issued_at.date(),
         study_hours=cert.study_hours, organisation=cert.organisation,
     )
-
-
-def init_app(app: Flask) -> None:
-    def hook(snap: progress.Snapshot) -> None:
-        from lms.web.clock import now
-
-        issue_earned(get_session(), app.extensions["lms.course"], snap, now())
-
-    app.extensions.setdefault("lms.progress_hooks", []).append(hook)

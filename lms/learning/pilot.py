@@ -1,6 +1,7 @@
 """Pilot plan, pilot log and pilot report: the learner's work between core training and refresher."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -8,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from lms.db.models import PilotLogEntry, PilotPlan, PilotPlanVersion, PilotReport, User
 
-PLAN_FIELDS = (
+FieldSpec = tuple[tuple[str, str, str], ...]  # (name, label, help) of each field of a form
+PLAN_FIELDS: FieldSpec = (
     ("organisation", "Organisation", "The organisation where you will run the pilot, and your role there."),
     ("change", "The change to pilot", "What you will change to make the programme more gender-inclusive or female-friendly."),
     ("serves", "Who it serves", "Which women (and partners) the change is for, and how many you hope to reach."),
@@ -17,7 +19,7 @@ PLAN_FIELDS = (
     ("timeline", "Timeline", "When each action happens over the six months."),
     ("support", "Support needed", "What help you need from your trainer, peers or managers."),
 )
-REPORT_FIELDS = (
+REPORT_FIELDS: FieldSpec = (
     ("progress", "Progress", "What you did, compared with your plan."),
     ("results", "Results against your indicators", "For each indicator in your plan: where it started and where it is now."),
     ("challenges", "Challenges", "What got in the way."),
@@ -35,7 +37,7 @@ class PilotError(ValueError):
         self.fields = fields
 
 
-def clean_fields(spec, form, require_all: bool) -> dict[str, str]:
+def clean_fields(spec: FieldSpec, form: Mapping[str, str], require_all: bool) -> dict[str, str]:
     """Read the spec's fields from a form; all must be filled when submitting."""
     values = {name: (form.get(name) or "").strip() for name, _label, _help in spec}
     problems = {}
@@ -69,7 +71,7 @@ def save_plan(session: Session, user: User, fields: dict[str, str], submit: bool
     return plan
 
 
-def add_log_entry(session: Session, user: User, form, today: date, now: datetime) -> PilotLogEntry:
+def add_log_entry(session: Session, user: User, form: Mapping[str, str], today: date, now: datetime) -> PilotLogEntry:
     """Add a dated log entry; the date may not be in the future."""
     raw_date = (form.get("entry_date") or "").strip()
     problems = {}

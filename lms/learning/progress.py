@@ -9,18 +9,29 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import quizzes as quiz_engine
 from lms.content.model import Course, Module, Unit
+from lms.db.enums import Role, Scope
 from lms.db.models import Completion, LessonProgress, PilotPlan, PilotReport, QuizAttempt, User
 
-NOT_ATTEMPTED, BROWSED, INCOMPLETE, COMPLETED, PASSED, FAILED = (
-    "not attempted", "browsed", "incomplete", "completed", "passed", "failed",
-)
-DONE = (COMPLETED, PASSED)
+
+class Status(StrEnum):
+    """SCORM 1.2 `lesson_status`, for lessons, quizzes, modules and units."""
+
+    NOT_ATTEMPTED = "not attempted"
+    BROWSED = "browsed"
+    INCOMPLETE = "incomplete"
+    COMPLETED = "completed"
+    PASSED = "passed"
+    FAILED = "failed"
+
+
+DONE = (Status.COMPLETED, Status.PASSED)
 
 
 @dataclass
@@ -54,17 +65,13 @@ def apply_grading(course: Course, records: dict[str, QuizRecord]) -> None:
             record.passed = (quiz_engine.final_score(record.percents, settings.grading) or 0) >= settings.pass_mark
 
 
-def snapshot(session: Session, user: User, course: Course | None = None) -> Snapshot:
+def snapshot(session: Session, user: User, course: Course) -> Snapshot:
     """Read one learner's records."""
     return snapshots(session, [user], course)[user.id]
 
 
-def snapshots(session: Session, users: list[User], course: Course | None = None) -> dict[int, Snapshot]:
+def snapshots(session: Session, users: list[User], course: Course) -> dict[int, Snapshot]:
     """Read many learners' records in one query per table, whatever their number or the course size."""
-    if course is None:
-        from flask import current_app
-
-        course = current_app.extensions["lms.course"]
     ids = [u.id for u in users]
     lessons: dict[int, dict[str, LessonProgress]] = defaultdict(dict)
     for row in session.scalars(select(LessonProgress).where(LessonProgress.user_id.in_(ids))):
@@ -92,58 +99,58 @@ def snapshots(session: Session, users: list[User], course: Course | None = None)
             for u in users}
 
 
-def lesson_status(snap: Snapshot, lesson_id: str) -> str:
+def lesson_status(snap: Snapshot, lesson_id: str) -> Status:
     progress = snap.lessons.get(lesson_id)
     if progress is None:
-        return NOT_ATTEMPTED
-    return COMPLETED if progress.completed_at else INCOMPLETE
+        return Status.NOT_ATTEMPTED
+    return Status.COMPLETED if progress.completed_at else Status.INCOMPLETE
 
 
-def quiz_status(snap: Snapshot, quiz_id: str) -> str:
+def quiz_status(snap: Snapshot, quiz_id: str) -> Status:
     record = snap.quizzes.get(quiz_id)
     if record is None or record.attempts == 0:
-        return NOT_ATTEMPTED
+        return Status.NOT_ATTEMPTED
     if record.passed:
-        return PASSED
-    return FAILED if record.submitted else INCOMPLETE
+        return Status.PASSED
+    return Status.FAILED if record.submitted else Status.INCOMPLETE
 
 
-def module_status(course: Course, snap: Snapshot, module: Module) -> str:
+def module_status(snap: Snapshot, module: Module) -> Status:
     """passed/completed once earned (kept across edits); else from lessons and quiz."""
-    if ("module", module.id) in snap.completions:
-        return PASSED if module.quiz_id else COMPLETED
+    if (Scope.MODULE, module.id) in snap.completions:
+        return Status.PASSED if module.quiz_id else Status.COMPLETED
     statuses = [lesson_status(snap, lid) for lid in module.lesson_ids]
     quiz = quiz_status(snap, module.quiz_id) if module.quiz_id else None
-    if all(s == NOT_ATTEMPTED for s in statuses) and quiz in (None, NOT_ATTEMPTED):
-        return NOT_ATTEMPTED
-    if quiz == FAILED and all(s == COMPLETED for s in statuses):
-        return FAILED
-    return INCOMPLETE
+    if all(s == Status.NOT_ATTEMPTED for s in statuses) and quiz in (None, Status.NOT_ATTEMPTED):
+        return Status.NOT_ATTEMPTED
+    if quiz == Status.FAILED and all(s == Status.COMPLETED for s in statuses):
+        return Status.FAILED
+    return Status.INCOMPLETE
 
 
 def module_rule_met(snap: Snapshot, module: Module) -> bool:
-    lessons_done = all(lesson_status(snap, lid) == COMPLETED for lid in module.lesson_ids)
-    return lessons_done and (module.quiz_id is None or quiz_status(snap, module.quiz_id) == PASSED)
+    lessons_done = all(lesson_status(snap, lid) == Status.COMPLETED for lid in module.lesson_ids)
+    return lessons_done and (module.quiz_id is None or quiz_status(snap, module.quiz_id) == Status.PASSED)
 
 
 def unit_rule_met(course: Course, snap: Snapshot, unit: Unit) -> bool:
-    modules_done = all(module_status(course, snap, m) in DONE or module_rule_met(snap, m) for m in course.unit_modules(unit))
-    quiz_ok = unit.quiz_id is None or quiz_status(snap, unit.quiz_id) == PASSED
+    modules_done = all(module_status(snap, m) in DONE or module_rule_met(snap, m) for m in course.unit_modules(unit))
+    quiz_ok = unit.quiz_id is None or quiz_status(snap, unit.quiz_id) == Status.PASSED
     plan_ok = not unit.requires_pilot_plan or snap.plan_submitted_at is not None
     report_ok = not unit.requires_pilot_report or snap.report_submitted_at is not None
     return modules_done and quiz_ok and plan_ok and report_ok
 
 
-def unit_status(course: Course, snap: Snapshot, unit: Unit) -> str:
-    if ("unit", unit.id) in snap.completions:
-        return PASSED if unit.quiz_id or any(m.quiz_id for m in course.unit_modules(unit)) else COMPLETED
-    statuses = [module_status(course, snap, m) for m in course.unit_modules(unit)]
+def unit_status(course: Course, snap: Snapshot, unit: Unit) -> Status:
+    if (Scope.UNIT, unit.id) in snap.completions:
+        return Status.PASSED if unit.quiz_id or any(m.quiz_id for m in course.unit_modules(unit)) else Status.COMPLETED
+    statuses = [module_status(snap, m) for m in course.unit_modules(unit)]
     quiz = quiz_status(snap, unit.quiz_id) if unit.quiz_id else None
-    if all(s == NOT_ATTEMPTED for s in statuses) and quiz in (None, NOT_ATTEMPTED):
-        return NOT_ATTEMPTED
-    if quiz == FAILED and all(s in DONE for s in statuses):
-        return FAILED
-    return INCOMPLETE
+    if all(s == Status.NOT_ATTEMPTED for s in statuses) and quiz in (None, Status.NOT_ATTEMPTED):
+        return Status.NOT_ATTEMPTED
+    if quiz == Status.FAILED and all(s in DONE for s in statuses):
+        return Status.FAILED
+    return Status.INCOMPLETE
 
 
 def completed_on(snap: Snapshot, scope: str, ref_id: str) -> datetime | None:
@@ -155,7 +162,7 @@ def record_completions(session: Session, course: Course, snap: Snapshot, now: da
     """Store every module and unit completion newly earned (the caller commits); returns the new ones."""
     new: list[Completion] = []
 
-    def add(scope: str, ref_id: str) -> None:
+    def add(scope: Scope, ref_id: str) -> None:
         completion = Completion(user_id=snap.user.id, scope=scope, ref_id=ref_id, completed_at=now,
                                 content_version=course.full_version)
         session.add(completion)
@@ -164,12 +171,11 @@ def record_completions(session: Session, course: Course, snap: Snapshot, now: da
 
     for unit in course.units:
         for module in course.unit_modules(unit):
-            if ("module", module.id) not in snap.completions and module_rule_met(snap, module):
-                add("module", module.id)
-        if ("unit", unit.id) not in snap.completions and unit_rule_met(course, snap, unit):
-            if unit.kind == "refresher" and not refresher_is_open(course, snap, now):
-                continue
-            add("unit", unit.id)
+            if (Scope.MODULE, module.id) not in snap.completions and module_rule_met(snap, module):
+                add(Scope.MODULE, module.id)
+        earned = (Scope.UNIT, unit.id) not in snap.completions and unit_rule_met(course, snap, unit)
+        if earned and unit_is_open(course, snap, unit, now):
+            add(Scope.UNIT, unit.id)
     return new
 
 
@@ -180,14 +186,14 @@ def refresher_opens_on(course: Course, snap: Snapshot) -> date | None:
         return cohort.refresher_opens_on
     core = course.unit("core")
     refresher = course.unit("refresher")
-    done = completed_on(snap, "unit", core.id) if core else None
+    done = completed_on(snap, Scope.UNIT, core.id) if core else None
     if refresher is None or done is None:
         return None
     return (done + timedelta(days=refresher.opens_after_days)).date()
 
 
 def refresher_is_open(course: Course, snap: Snapshot, now: datetime) -> bool:
-    if snap.user.role != "tsp":
+    if snap.user.role != Role.TSP:
         return True  # trainers and admins preview everything
     opens = refresher_opens_on(course, snap)
     return opens is not None and now.date() >= opens
@@ -197,13 +203,13 @@ def unit_is_open(course: Course, snap: Snapshot, unit: Unit, now: datetime) -> b
     return unit.kind != "refresher" or refresher_is_open(course, snap, now)
 
 
-def module_progress(course: Course, snap: Snapshot, module: Module) -> tuple[int, int]:
+def module_progress(snap: Snapshot, module: Module) -> tuple[int, int]:
     """(done, total) steps in a module: its lessons plus its quiz."""
-    done = sum(lesson_status(snap, lid) == COMPLETED for lid in module.lesson_ids)
+    done = sum(lesson_status(snap, lid) == Status.COMPLETED for lid in module.lesson_ids)
     total = len(module.lesson_ids)
     if module.quiz_id:
         total += 1
-        done += quiz_status(snap, module.quiz_id) == PASSED
-    if module_status(course, snap, module) in DONE:
+        done += quiz_status(snap, module.quiz_id) == Status.PASSED
+    if module_status(snap, module) in DONE:
         done = total
     return done, total

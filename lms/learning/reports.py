@@ -8,6 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 import quizzes
+from lms.content.model import Course
+from lms.db.enums import Role
 from lms.db.models import Certificate, Cohort, PilotLogEntry, QuizAttempt, User
 from lms.learning import progress
 
@@ -20,15 +22,15 @@ class LearnerRow:
     certificates: list[Certificate]
 
 
-def cohort_snapshots(session: Session, users: list[User]) -> dict[int, progress.Snapshot]:
+def cohort_snapshots(session: Session, users: list[User], course: Course) -> dict[int, progress.Snapshot]:
     """Snapshots for many learners, one query per table."""
-    return progress.snapshots(session, users)
+    return progress.snapshots(session, users, course)
 
 
-def cohort_rows(session: Session, cohort: Cohort) -> list[LearnerRow]:
+def cohort_rows(session: Session, course: Course, cohort: Cohort) -> list[LearnerRow]:
     """Every learner of a cohort with their snapshot, log count and certificates."""
-    users = list(session.scalars(select(User).where(User.cohort_id == cohort.id, User.role == "tsp").order_by(User.name)))
-    snaps = cohort_snapshots(session, users)
+    users = list(session.scalars(select(User).where(User.cohort_id == cohort.id, User.role == Role.TSP).order_by(User.name)))
+    snaps = cohort_snapshots(session, users, course)
     ids = [u.id for u in users]
     logs = dict(session.execute(select(PilotLogEntry.user_id, func.count()).where(PilotLogEntry.user_id.in_(ids))
                                 .group_by(PilotLogEntry.user_id)).all())

@@ -9,8 +9,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
 
-from flask import Flask, abort, current_app, redirect, request, session, url_for
+from flask import Flask, abort, redirect, request, session, url_for
 from flask_login import current_user
+
+from lms.db.enums import Role
 
 F = TypeVar("F", bound=Callable)
 PUBLIC = "public"
@@ -40,9 +42,9 @@ def public(view: F) -> F:
     return view
 
 
-learner = roles_required("tsp", "trainer", "admin")  # trainers and admins can walk the course too
-staff = roles_required("trainer", "admin")
-admin_only = roles_required("admin")
+learner = roles_required(Role.TSP, Role.TRAINER, Role.ADMIN)  # trainers and admins can walk the course too
+staff = roles_required(Role.TRAINER, Role.ADMIN)
+admin_only = roles_required(Role.ADMIN)
 
 
 def init_app(app: Flask) -> None:
@@ -59,9 +61,3 @@ def init_app(app: Flask) -> None:
         if "_user_id" in session:  # signed in; asking the session spares loading the user on public pages
             response.headers.setdefault("Cache-Control", "private, no-store")
         return response
-
-
-def rule_of(endpoint: str):
-    """The access rule of an endpoint's view (None when it has none)."""
-    view = current_app.view_functions[endpoint]
-    return getattr(view, "access", None)

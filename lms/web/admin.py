@@ -1,30 +1,24 @@
 """Administration: accounts, cohorts, certificates."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 import certificates
+from lms.db.enums import Role
 from lms.db.models import ROLES, Certificate, Cohort, User
 from lms.db.session import get_session
+from lms.interop import records as exports
 from lms.learning import certs
 from lms.learning.accounts import UserError, create_user, get_or_create_cohort, import_csv
 from lms.web.access import admin_only
 from lms.web.clock import now
+from lms.web.context import course, signing_key
+from lms.web.forms import ActionForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-class ActionForm(FlaskForm):
-    """Only a CSRF token."""
-
-
-def _checked() -> None:
-    if not ActionForm().validate_on_submit():
-        abort(400)
 
 
 @bp.route("/")
@@ -42,7 +36,6 @@ def index():
 @admin_only
 def create():
     """Create one account."""
-    _checked()
     session = get_session()
     form = request.form
     try:
@@ -61,7 +54,6 @@ def create():
 @admin_only
 def set_active(user_id: int):
     """Deactivate an account (it can no longer sign in, its open sessions end) or reactivate it; records stay."""
-    _checked()
     session = get_session()
     user = session.get(User, user_id) or abort(404)
     choice = request.form.get("active")
@@ -81,7 +73,6 @@ def set_active(user_id: int):
 @admin_only
 def import_users():
     """Create accounts from a CSV file: every row, or none."""
-    _checked()
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         flash("Choose a CSV file to import; nothing was imported.")
@@ -105,7 +96,6 @@ def import_users():
 @admin_only
 def cohort_trainer():
     """Create a cohort and/or add a trainer to it."""
-    _checked()
     session = get_session()
     name = " ".join((request.form.get("cohort") or "").split())
     email = (request.form.get("trainer_email") or "").strip().lower()
@@ -115,7 +105,7 @@ def cohort_trainer():
     trainer = None
     if email:
         trainer = session.scalar(select(User).where(User.email == email))
-        if trainer is None or trainer.role not in ("trainer", "admin"):
+        if trainer is None or trainer.role not in (Role.TRAINER, Role.ADMIN):
             flash(f"{email} is not a trainer's account; nothing was changed.")
             return redirect(url_for("admin.index"))
     cohort = get_or_create_cohort(session, name)
@@ -132,11 +122,7 @@ def records(fmt: str):
     """Download completion records (CSV or JSON), streamed."""
     if fmt not in ("csv", "json"):
         abort(404)
-    from flask import Response, stream_with_context
-
-    from lms.interop import records as exports
-
-    rows = exports.records(get_session(), current_app.extensions["lms.course"])
+    rows = exports.records(get_session(), course())
     body = exports.as_csv(rows) if fmt == "csv" else exports.as_json(rows)
     mimetype = "text/csv" if fmt == "csv" else "application/json"
     return Response(stream_with_context(body), mimetype=mimetype,
@@ -164,7 +150,6 @@ def _certificate(cert_id: int) -> Certificate:
 @admin_only
 def revoke(cert_id: int):
     """Revoke a certificate, keeping the reason."""
-    _checked()
     cert = _certificate(cert_id)
     try:
         certs.revoke(cert, request.form.get("reason") or "", now())
@@ -180,11 +165,10 @@ def revoke(cert_id: int):
 @admin_only
 def reissue(cert_id: int):
     """Issue a corrected certificate; the old one shows as superseded."""
-    _checked()
     cert = _certificate(cert_id)
     session = get_session()
     try:
-        new = certs.reissue(session, current_app.extensions["lms.course"], cert, request.form.get("name") or "", now())
+        new = certs.reissue(session, cert, request.form.get("name") or "", now(), signing_key())
         session.commit()
     except certificates.CertificateError as exc:
         session.rollback()

@@ -14,6 +14,7 @@ from werkzeug.security import check_password_hash
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired
 
+from lms.db.enums import Role
 from lms.db.models import User
 from lms.db.session import get_session
 from lms.web.access import public, roles_required
@@ -80,17 +81,11 @@ def _safe_next(target: str | None) -> str | None:
 
 
 def home_for(user: User) -> str:
-    if user.role == "trainer":
-        return url_for("trainer.dashboard") if "trainer.dashboard" in _endpoints() else url_for("learn.dashboard")
-    if user.role == "admin":
-        return url_for("admin.index") if "admin.index" in _endpoints() else url_for("learn.dashboard")
+    if user.role == Role.TRAINER:
+        return url_for("trainer.dashboard")
+    if user.role == Role.ADMIN:
+        return url_for("admin.index")
     return url_for("learn.dashboard")
-
-
-def _endpoints() -> set[str]:
-    from flask import current_app
-
-    return set(current_app.view_functions)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -117,7 +112,7 @@ def login():
 
 
 @bp.route("/logout", methods=["POST"])
-@roles_required("tsp", "trainer", "admin")
+@roles_required(*Role)
 def logout():
     """Log out."""
     logout_user()

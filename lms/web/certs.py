@@ -1,15 +1,19 @@
 """Certificates: the learner's list and PDFs, and the public verify page."""
 from __future__ import annotations
 
+import os
+
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 import certificates
+from lms.db.enums import CertificateStatus, Role
 from lms.db.models import Certificate
 from lms.db.session import get_session
 from lms.learning import certs
 from lms.web.access import learner, public
+from lms.web.context import signing_key
 from lms.web.ratelimit import limit
 
 bp = Blueprint("certs", __name__)
@@ -20,9 +24,9 @@ def _base_url() -> str:
 
 
 def _may_see(cert: Certificate) -> bool:
-    if current_user.role == "admin" or cert.user_id == current_user.id:
+    if current_user.role == Role.ADMIN or cert.user_id == current_user.id:
         return True
-    if current_user.role == "trainer":
+    if current_user.role == Role.TRAINER:
         owner = cert.user
         return owner.cohort_id is not None and owner.cohort_id in {c.id for c in current_user.trains}
     return False
@@ -44,11 +48,14 @@ def pdf(cert_id: int):
     cert = get_session().get(Certificate, cert_id)
     if cert is None or not _may_see(cert):
         abort(404)
-    dirs = [d for d in current_app.config.get("FONT_DIRS", "").split(":") if d] or None
+    dirs = [d for d in current_app.config.get("FONT_DIRS", "").split(os.pathsep) if d] or None
     try:
         body = certificates.render_pdf(certs.data_of(cert), certificates.verify_url(_base_url(), cert.code), font_dirs=dirs)
     except certificates.MissingGlyphs as exc:
-        abort(500, description=f"The certificate cannot be drawn: {exc}. Ask the administrator to install the fonts listed in the README.")
+        # Not a crash: the server lacks a font for this name. Say which characters, and who can fix it.
+        text = (f"The certificate cannot be drawn: {exc}. Your certificate is kept; ask the administrator to install "
+                "the fonts listed in the README, or to correct the name.")
+        return render_template("error.html", code=503, title="This certificate cannot be drawn yet", text=text), 503
     name = f"certificate-{cert.kind}-{cert.code}.pdf"
     return Response(body, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
@@ -63,7 +70,7 @@ def verify_form():
             return redirect(url_for("certs.verify", code=certificates.normalize_code(code)))
         except certificates.InvalidCode:
             limit("verify", "VERIFY_RATE_LIMIT")
-            return render_template("certs/verify.html", status="invalid", cert=None, code=code), 404
+            return render_template("certs/verify.html", status=CertificateStatus.INVALID, cert=None, code=code), 404
     return render_template("certs/verify.html", status=None, cert=None, code="")
 
 
@@ -72,7 +79,7 @@ def verify_form():
 def verify(code: str):
     """Anyone holding a code (or the QR link) can see whether the certificate is genuine."""
     limit("verify", "VERIFY_RATE_LIMIT")
-    status, cert = certs.lookup(get_session(), code)
+    status, cert = certs.lookup(get_session(), code, signing_key())
     replacement = get_session().get(Certificate, cert.superseded_by_id) if cert and cert.superseded_by_id else None
     response = render_template("certs/verify.html", status=status, cert=cert, code=code, labels=certs.KIND_LABELS,
                                replacement=replacement)

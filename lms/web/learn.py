@@ -5,33 +5,25 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_from_directory, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, send_from_directory, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from lms.content.model import IMAGE_SUFFIXES, Course, Unit
+from lms.content.model import IMAGE_SUFFIXES, Course, Module, Unit
 from lms.db.models import LessonProgress
 from lms.db.session import get_session
-from lms.learning import attempts, progress
+from lms.learning import attempts, progress, recording
 from lms.web.access import learner
 from lms.web.clock import now
+from lms.web.context import course, signing_key
 
 bp = Blueprint("learn", __name__, url_prefix="/learn")
 MAX_CREDITED_VIEW = timedelta(minutes=45)  # an idle tab left open overnight is not study time
 REVIEW_WRITE_INTERVAL = timedelta(seconds=60)
-_progress = LessonProgress.__table__
+_progress: Table = LessonProgress.__table__  # type: ignore[assignment]
 _VIEW_RECORD = (select(_progress.c.id, _progress.c.completed_at, _progress.c.last_viewed_at)
                 .where(_progress.c.user_id == bindparam("user_id"), _progress.c.lesson_id == bindparam("lesson_id")))
-
-
-class ActionForm(FlaskForm):
-    """A form with nothing but its CSRF token, for one-button actions."""
-
-
-def course() -> Course:
-    return current_app.extensions["lms.course"]
 
 
 @dataclass
@@ -48,8 +40,7 @@ def next_step(crs: Course, snap: progress.Snapshot) -> NextStep:
         if not progress.unit_is_open(crs, snap, unit, current):
             opens = progress.refresher_opens_on(crs, snap)
             when = opens.strftime("%-d %B %Y") if opens else "six months after you complete the core training"
-            return NextStep(f"{unit.title} opens on {when}", url_for("learn.journey") if "learn.journey" in current_app.view_functions else None,
-                            "Meanwhile, keep your pilot log up to date.")
+            return NextStep(f"{unit.title} opens on {when}", None, "Meanwhile, keep your pilot log up to date.")
         step = _next_in_unit(crs, snap, unit)
         if step:
             return step
@@ -57,22 +48,21 @@ def next_step(crs: Course, snap: progress.Snapshot) -> NextStep:
 
 
 def _next_in_unit(crs: Course, snap: progress.Snapshot, unit: Unit) -> NextStep | None:
-    endpoints = current_app.view_functions
     for module in crs.unit_modules(unit):
-        if progress.module_status(crs, snap, module) in progress.DONE:
+        if progress.module_status(snap, module) in progress.DONE:
             continue
         for lesson_id in module.lesson_ids:
-            if progress.lesson_status(snap, lesson_id) != progress.COMPLETED:
+            if progress.lesson_status(snap, lesson_id) != progress.Status.COMPLETED:
                 lesson = crs.lessons[lesson_id]
                 return NextStep(f"Read: {lesson.title}", url_for("learn.lesson", lesson_id=lesson_id), module.title)
-        if module.quiz_id and "quiz.start_page" in endpoints:
+        if module.quiz_id:
             return NextStep(f"Take the quiz: {module.title}", url_for("quiz.start_page", quiz_id=module.quiz_id), module.title)
-    if unit.quiz_id and progress.quiz_status(snap, unit.quiz_id) != progress.PASSED and "quiz.start_page" in endpoints:
+    if unit.quiz_id and progress.quiz_status(snap, unit.quiz_id) != progress.Status.PASSED:
         title = crs.quizzes[unit.quiz_id].quiz.title
         return NextStep(f"Take the {title}", url_for("quiz.start_page", quiz_id=unit.quiz_id), unit.title)
-    if unit.requires_pilot_plan and snap.plan_submitted_at is None and "pilot.plan" in endpoints:
+    if unit.requires_pilot_plan and snap.plan_submitted_at is None:
         return NextStep("Write and submit your pilot plan", url_for("pilot.plan"), unit.title)
-    if unit.requires_pilot_report and snap.report_submitted_at is None and "pilot.report" in endpoints:
+    if unit.requires_pilot_report and snap.report_submitted_at is None:
         return NextStep("Write your pilot report", url_for("pilot.report"), unit.title)
     return None
 
@@ -82,14 +72,14 @@ def _next_in_unit(crs: Course, snap: progress.Snapshot, unit: Unit) -> NextStep 
 def dashboard():
     """The course, progress per module, and what to do next."""
     crs = course()
-    snap = progress.snapshot(get_session(), current_user)
+    snap = progress.snapshot(get_session(), current_user, crs)
     current = now()
     units = []
     for unit in crs.units:
         modules = []
         for module in crs.unit_modules(unit):
-            done, total = progress.module_progress(crs, snap, module)
-            modules.append((module, progress.module_status(crs, snap, module), done, total))
+            done, total = progress.module_progress(snap, module)
+            modules.append((module, progress.module_status(snap, module), done, total))
         units.append((unit, progress.unit_status(crs, snap, unit), progress.unit_is_open(crs, snap, unit, current), modules))
     return render_template("learn/dashboard.html", course=crs, units=units, step=next_step(crs, snap),
                            opens_on=progress.refresher_opens_on(crs, snap))
@@ -101,8 +91,8 @@ def module(module_id: str):
     """A module: introduction, objectives, lessons with their status, the quiz."""
     crs = course()
     mod = crs.modules.get(module_id) or abort(404)
-    snap = progress.snapshot(get_session(), current_user)
-    unit = crs.unit(mod.unit_id)
+    snap = progress.snapshot(get_session(), current_user, crs)
+    unit = _unit_of(crs, mod)
     if not progress.unit_is_open(crs, snap, unit, now()):
         return _not_open_yet(crs, snap, unit)
     lessons = [(lesson, progress.lesson_status(snap, lesson.id)) for lesson in crs.module_lessons(module_id)]
@@ -110,7 +100,7 @@ def module(module_id: str):
     history = attempts.attempts_of(get_session(), current_user.id, mod.quiz_id) if mod.quiz_id else []
     return render_template("learn/module.html", course=crs, module=mod, lessons=lessons, quiz=quiz, history=history,
                            quiz_record=snap.quizzes.get(mod.quiz_id) if mod.quiz_id else None,
-                           status=progress.module_status(crs, snap, mod), unit=unit)
+                           status=progress.module_status(snap, mod), unit=unit)
 
 
 def _record_view(session, user_id: int, lesson_id: str, version: str) -> bool:
@@ -137,6 +127,13 @@ def _record_view(session, user_id: int, lesson_id: str, version: str) -> bool:
     return row.completed_at is not None
 
 
+def _unit_of(crs: Course, module: Module) -> Unit:
+    unit = crs.unit(module.unit_id)
+    if unit is None:  # the loader refuses a course whose module names no unit of it
+        raise LookupError(f"module {module.id} has no unit {module.unit_id}")
+    return unit
+
+
 def _not_open_yet(crs: Course, snap: progress.Snapshot, unit: Unit):
     opens = progress.refresher_opens_on(crs, snap)
     return render_template("learn/not_open.html", course=crs, unit=unit, opens_on=opens), 403
@@ -150,9 +147,9 @@ def lesson(lesson_id: str):
     les = crs.lessons.get(lesson_id) or abort(404)
     session = get_session()
     mod = crs.modules[les.module_id]
-    unit = crs.unit(mod.unit_id)
+    unit = _unit_of(crs, mod)
     if unit.kind == "refresher":  # the only unit that may be closed; the hot path skips the snapshot
-        snap = progress.snapshot(session, current_user)
+        snap = progress.snapshot(session, current_user, crs)
         if not progress.unit_is_open(crs, snap, unit, now()):
             return _not_open_yet(crs, snap, unit)
     done = _record_view(session, current_user.id, lesson_id, crs.full_version)
@@ -168,11 +165,9 @@ def mark_done(lesson_id: str):
     """Mark a lesson done (again is harmless) and go on to the next one."""
     crs = course()
     les = crs.lessons.get(lesson_id) or abort(404)
-    if not ActionForm().validate_on_submit():
-        abort(400)
     session = get_session()
-    snap = progress.snapshot(session, current_user)
-    unit = crs.unit(crs.modules[les.module_id].unit_id)
+    snap = progress.snapshot(session, current_user, crs)
+    unit = _unit_of(crs, crs.modules[les.module_id])
     if not progress.unit_is_open(crs, snap, unit, now()):
         abort(403)
     record = snap.lessons.get(lesson_id)
@@ -181,26 +176,18 @@ def mark_done(lesson_id: str):
         record = LessonProgress(user_id=current_user.id, lesson_id=lesson_id, first_viewed_at=current,
                                 last_viewed_at=current, content_version=crs.full_version)
         session.add(record)
-        snap.lessons[lesson_id] = record
     if record.completed_at is None:
         record.seconds_spent += int(min(current - record.last_viewed_at, MAX_CREDITED_VIEW).total_seconds())
         record.completed_at = current
         record.content_version = crs.full_version
         flash(f"Marked as done: {les.title}")
-    progress.record_completions(session, crs, snap, current)
+    recording.record_progress(session, crs, current_user, current, signing_key())
     session.commit()
-    _after_progress(snap)
     _, nxt = crs.neighbours(lesson_id)
     mod = crs.modules[les.module_id]
     if nxt and nxt.module_id == les.module_id:
         return redirect(url_for("learn.lesson", lesson_id=nxt.id))
     return redirect(url_for("learn.module", module_id=mod.id))
-
-
-def _after_progress(snap: progress.Snapshot) -> None:
-    """Hook for things that follow progress (certificates); registered by other blueprints."""
-    for hook in current_app.extensions.get("lms.progress_hooks", []):
-        hook(snap)
 
 
 @bp.route("/glossary")

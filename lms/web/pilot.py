@@ -1,30 +1,32 @@
 """The learner's journey page, pilot plan, pilot log, pilot report and peers' shared reports."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from lms.db.models import Certificate, Comment, PilotLogEntry, PilotReport, User
+from lms.db.enums import CommentTarget, Role, Scope
+from lms.db.models import Certificate, Comment, PilotLogEntry, PilotPlan, PilotReport, User
 from lms.db.session import get_session
-from lms.learning import pilot, progress
+from lms.learning import pilot, progress, recording
 from lms.web.access import learner
 from lms.web.clock import now
-from lms.web.learn import course, next_step
+from lms.web.context import course, signing_key
+from lms.web.forms import ActionForm
+from lms.web.learn import next_step
 
 bp = Blueprint("pilot", __name__, url_prefix="/learn")
 
 
-class ActionForm(FlaskForm):
-    """Only a CSRF token; the fields are read from the spec in pilot.py."""
-
-
 def _snap() -> progress.Snapshot:
-    return progress.snapshot(get_session(), current_user)
+    return progress.snapshot(get_session(), current_user, course())
 
 
-def _comments(target: str, learner_id: int) -> list[Comment]:
+def _comments(target: CommentTarget, learner_id: int) -> list[Comment]:
     return list(get_session().scalars(select(Comment).where(Comment.target == target, Comment.learner_id == learner_id)
                                       .order_by(Comment.created_at)))
 
@@ -37,7 +39,7 @@ def journey():
     session = get_session()
     snap = _snap()
     current = now()
-    units = [(u, progress.unit_status(crs, snap, u), progress.completed_on(snap, "unit", u.id)) for u in crs.units]
+    units = [(u, progress.unit_status(crs, snap, u), progress.completed_on(snap, Scope.UNIT, u.id)) for u in crs.units]
     plan = pilot.plan_of(session, current_user)
     log_count = len(session.scalars(select(PilotLogEntry.id).where(PilotLogEntry.user_id == current_user.id)).all())
     certificates = session.scalars(select(Certificate).where(Certificate.user_id == current_user.id)
@@ -52,7 +54,37 @@ def journey():
 def _plan_editable(snap: progress.Snapshot) -> bool:
     """A plan can change until the refresher opens; then it is the record the report is measured against."""
     crs = course()
-    return current_user.role != "tsp" or not crs.unit("refresher") or not progress.refresher_is_open(crs, snap, now())
+    return current_user.role != Role.TSP or not crs.unit("refresher") or not progress.refresher_is_open(crs, snap, now())
+
+
+@dataclass
+class _Posted:
+    """A posted plan or report form, read and checked."""
+
+    submit: bool  # submitting now, or saving a text already submitted (which must stay complete)
+    first_submission: bool
+    values: dict[str, str]  # as typed, to show again
+    fields: dict[str, str] | None  # cleaned, when valid
+    errors: dict[str, str]
+
+
+def _posted(spec: pilot.FieldSpec, existing: PilotPlan | PilotReport | None) -> _Posted:
+    was_submitted = existing is not None and existing.submitted_at is not None
+    submit = request.form.get("action") == "submit" or was_submitted
+    values = {name: request.form.get(name, "") for name, _label, _help in spec}
+    try:
+        fields = pilot.clean_fields(spec, request.form, require_all=submit)
+    except pilot.PilotError as exc:
+        return _Posted(submit, False, values, None, exc.fields)
+    return _Posted(submit, submit and not was_submitted, values, fields, {})
+
+
+def _recorded(what: str, posted: _Posted) -> ResponseReturnValue:
+    """Record the learner's progress, commit once, and say what happened."""
+    recording.record_progress(get_session(), course(), current_user, now(), signing_key())
+    get_session().commit()
+    flash(f"Your pilot {what} is submitted." if posted.first_submission else f"Your pilot {what} is saved.")
+    return redirect(url_for(f"pilot.{what}"))
 
 
 @bp.route("/pilot/plan", methods=["GET", "POST"])
@@ -66,26 +98,15 @@ def plan():
     errors: dict[str, str] = {}
     values = dict(existing.fields) if existing else {}
     if request.method == "POST":
-        if not ActionForm().validate_on_submit():
-            abort(400)
         if not editable:
             abort(403, description="The refresher has opened, so the pilot plan can no longer change.")
-        submit = request.form.get("action") == "submit" or (existing is not None and existing.submitted_at is not None)
-        values = {name: request.form.get(name, "") for name, _l, _h in pilot.PLAN_FIELDS}
-        try:
-            fields = pilot.clean_fields(pilot.PLAN_FIELDS, request.form, require_all=submit)
-        except pilot.PilotError as exc:
-            errors = exc.fields
-        else:
-            was_submitted = existing is not None and existing.submitted_at is not None
-            pilot.save_plan(session, current_user, fields, submit=submit, now=now())
-            progress.record_completions(session, course(), progress.snapshot(session, current_user), now())
-            session.commit()
-            _run_hooks()
-            flash("Your pilot plan is submitted." if submit and not was_submitted else "Your pilot plan is saved.")
-            return redirect(url_for("pilot.plan"))
+        posted = _posted(pilot.PLAN_FIELDS, existing)
+        values, errors = posted.values, posted.errors
+        if posted.fields is not None:
+            pilot.save_plan(session, current_user, posted.fields, submit=posted.submit, now=now())
+            return _recorded("plan", posted)
     return render_template("pilot/plan.html", plan=existing, fields=pilot.PLAN_FIELDS, values=values, errors=errors,
-                           editable=editable, form=ActionForm(), comments=_comments("plan", current_user.id)), (400 if errors else 200)
+                           editable=editable, form=ActionForm(), comments=_comments(CommentTarget.PLAN, current_user.id)), (400 if errors else 200)
 
 
 @bp.route("/pilot/log", methods=["GET", "POST"])
@@ -94,10 +115,8 @@ def log():
     """Dated entries during the pilot: what I did, what happened, what I learned."""
     session = get_session()
     errors: dict[str, str] = {}
-    values = {}
+    values: Mapping[str, str] = {}
     if request.method == "POST":
-        if not ActionForm().validate_on_submit():
-            abort(400)
         values = request.form
         try:
             pilot.add_log_entry(session, current_user, request.form, now().date(), now())
@@ -133,25 +152,14 @@ def report():
     values = dict(existing.fields) if existing else {}
     shared = existing.shared if existing else False
     if request.method == "POST":
-        if not ActionForm().validate_on_submit():
-            abort(400)
-        submit = request.form.get("action") == "submit" or (existing is not None and existing.submitted_at is not None)
-        values = {name: request.form.get(name, "") for name, _l, _h in pilot.REPORT_FIELDS}
+        posted = _posted(pilot.REPORT_FIELDS, existing)
+        values, errors = posted.values, posted.errors
         shared = request.form.get("shared") == "yes"
-        try:
-            fields = pilot.clean_fields(pilot.REPORT_FIELDS, request.form, require_all=submit)
-        except pilot.PilotError as exc:
-            errors = exc.fields
-        else:
-            was_submitted = existing is not None and existing.submitted_at is not None
-            pilot.save_report(session, current_user, fields, shared, submit=submit, now=now())
-            progress.record_completions(session, course(), progress.snapshot(session, current_user), now())
-            session.commit()
-            _run_hooks()
-            flash("Your pilot report is submitted." if submit and not was_submitted else "Your pilot report is saved.")
-            return redirect(url_for("pilot.report"))
+        if posted.fields is not None:
+            pilot.save_report(session, current_user, posted.fields, shared, submit=posted.submit, now=now())
+            return _recorded("report", posted)
     return render_template("pilot/report.html", report=existing, fields=pilot.REPORT_FIELDS, values=values, shared=shared,
-                           errors=errors, form=ActionForm(), comments=_comments("report", current_user.id)), (400 if errors else 200)
+                           errors=errors, form=ActionForm(), comments=_comments(CommentTarget.REPORT, current_user.id)), (400 if errors else 200)
 
 
 @bp.route("/pilot/shared")
@@ -176,11 +184,3 @@ def shared_report(report_id: int):
             or current_user.cohort_id is None or author.cohort_id != current_user.cohort_id):
         abort(404)
     return render_template("pilot/shared_report.html", report=item, author=author, fields=pilot.REPORT_FIELDS)
-
-
-def _run_hooks() -> None:
-    hooks = current_app.extensions.get("lms.progress_hooks", [])
-    if hooks:
-        snap = _snap()
-        for hook in hooks:
-            hook(snap)

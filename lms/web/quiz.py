@@ -9,9 +9,10 @@ import quizzes
 from lms.content.model import Course, QuizContent
 from lms.db.models import QuizAttempt
 from lms.db.session import get_session
-from lms.learning import attempts, progress
+from lms.learning import attempts, progress, recording
 from lms.web.access import learner
 from lms.web.clock import now
+from lms.web.context import signing_key
 
 bp = Blueprint("quiz", __name__, url_prefix="/learn")
 
@@ -37,7 +38,7 @@ def _owner_unit(crs: Course, content: QuizContent):
 
 
 def _require_open(crs: Course, content: QuizContent) -> progress.Snapshot:
-    snap = progress.snapshot(get_session(), current_user)
+    snap = progress.snapshot(get_session(), current_user, crs)
     if not progress.unit_is_open(crs, snap, _owner_unit(crs, content), now()):
         abort(403)
     return snap
@@ -139,11 +140,8 @@ def _submit_and_record(content: QuizContent, attempt: QuizAttempt, current) -> b
     session = get_session()
     done = attempts.submit(session, content, attempt, current)
     if done:
-        snap = progress.snapshot(session, current_user)
-        progress.record_completions(session, _course(), snap, current)
+        recording.record_progress(session, _course(), current_user, current, signing_key())
         session.commit()
-        for hook in current_app.extensions.get("lms.progress_hooks", []):
-            hook(snap)
     return done
 
 

@@ -4,41 +4,39 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import abort, current_app, request
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Table, delete, func, insert, select
+from sqlalchemy.engine import Engine
 
 from lms.db.models import RateEvent
-from lms.db.session import get_session
 from lms.web.clock import now
 
-_events = RateEvent.__table__
+_events: Table = RateEvent.__table__  # type: ignore[assignment]
 
 
-def hit(key: str, limit: int, window: float) -> bool:
+def hit(engine: Engine, key: str, limit: int, window: float) -> bool:
     """Count a request under `key`; False (and nothing counted) when `limit` were already counted in `window` seconds.
 
-    Runs in its own transaction on the request's session, so a refused request leaves no trace
-    and an allowed one is counted even if the view fails afterwards.
+    Runs on its own connection and transaction, apart from the request's session: an allowed
+    request is counted even if the view fails or rolls back afterwards, and the view's
+    transaction stays its own.
     """
     key = key[:120]
-    session = get_session()
     current = now()
     since = current - timedelta(seconds=window)
-    connection = session.connection()
-    connection.execute(delete(_events).where(_events.c.bucket_key == key, _events.c.at <= since))
-    counted = connection.execute(select(func.count()).select_from(_events)
-                                 .where(_events.c.bucket_key == key, _events.c.at > since)).scalar_one()
-    if counted >= limit:
-        session.commit()
-        return False
-    connection.execute(insert(_events).values(bucket_key=key, at=current))
-    if counted == 0:  # now and then, sweep what other clients left behind (windows are minutes, never a day)
-        connection.execute(delete(_events).where(_events.c.at <= current - timedelta(days=1)))
-    session.commit()
+    with engine.begin() as connection:
+        connection.execute(delete(_events).where(_events.c.bucket_key == key, _events.c.at <= since))
+        counted = connection.execute(select(func.count()).select_from(_events)
+                                     .where(_events.c.bucket_key == key, _events.c.at > since)).scalar_one()
+        if counted >= limit:
+            return False
+        connection.execute(insert(_events).values(bucket_key=key, at=current))
+        if counted == 0:  # now and then, sweep what other clients left behind (windows are minutes, never a day)
+            connection.execute(delete(_events).where(_events.c.at <= current - timedelta(days=1)))
     return True
 
 
 def limit(bucket: str, setting: str) -> None:
     """Abort with 429 when this client is over the configured limit for `bucket`."""
     count, window = current_app.config[setting]
-    if not hit(f"{bucket}:{request.remote_addr}", count, window):
+    if not hit(current_app.extensions["lms.engine"], f"{bucket}:{request.remote_addr}", count, window):
         abort(429)

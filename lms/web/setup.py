@@ -18,9 +18,6 @@ def init_app(app: Flask) -> None:
     access.init_app(app)
     for module in (auth, learn, quiz, pilot, trainer, certs, admin):
         app.register_blueprint(module.bp)
-    from lms.learning import certs as issuing
-
-    issuing.init_app(app)
     _template_helpers(app)
     _static_caching(app)
 
@@ -62,7 +59,7 @@ def _template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def globals_():
-        return {"course_title": app.extensions["lms.course"].title, "endpoints": app.view_functions}
+        return {"course_title": app.extensions["lms.course"].title}
 
 
 def _static_caching(app: Flask) -> None:

@@ -3,33 +3,28 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 import quizzes
+from lms.db.enums import CommentTarget, Role
 from lms.db.models import Cohort, Comment, PilotLogEntry, QuizAttempt, User
 from lms.db.session import get_session
 from lms.learning import attempts as attempts_service
 from lms.learning import pilot, progress, reports
 from lms.web.access import staff
+from lms.web.clock import now
+from lms.web.context import course
+from lms.web.forms import ActionForm
 
 bp = Blueprint("trainer", __name__, url_prefix="/trainer")
-
-
-class ActionForm(FlaskForm):
-    """Only a CSRF token."""
-
-
-def _course():
-    return current_app.extensions["lms.course"]
 
 
 def my_cohorts() -> list[Cohort]:
     """Trainers see only the cohorts they train; admins see all."""
     session = get_session()
-    if current_user.role == "admin":
+    if current_user.role == Role.ADMIN:
         return list(session.scalars(select(Cohort).order_by(Cohort.name)))
     return sorted(current_user.trains, key=lambda c: c.name)
 
@@ -53,10 +48,10 @@ def _learner(user_id: int) -> User:
 def dashboard():
     """The trainer's cohorts, with how far each has come."""
     session = get_session()
-    crs = _course()
+    crs = course()
     summaries = []
     for cohort in my_cohorts():
-        rows = reports.cohort_rows(session, cohort)
+        rows = reports.cohort_rows(session, crs, cohort)
         counts = {u.id: sum(progress.unit_status(crs, r.snap, u) in progress.DONE for r in rows) for u in crs.units}
         plans = sum(r.snap.plan_submitted_at is not None for r in rows)
         summaries.append((cohort, len(rows), counts, plans))
@@ -68,11 +63,11 @@ def dashboard():
 def cohort(cohort_id: int):
     """Who is where: every learner against every module, quiz, plan, report and certificate."""
     group = _cohort(cohort_id)
-    crs = _course()
-    rows = reports.cohort_rows(get_session(), group)
+    crs = course()
+    rows = reports.cohort_rows(get_session(), crs, group)
     table = []
     for row in rows:
-        modules = [(m, progress.module_status(crs, row.snap, m)) for u in crs.units for m in crs.unit_modules(u)]
+        modules = [(m, progress.module_status(row.snap, m)) for u in crs.units for m in crs.unit_modules(u)]
         units = [(u, progress.unit_status(crs, row.snap, u)) for u in crs.units]
         table.append((row, modules, units, progress.refresher_opens_on(crs, row.snap)))
     quiz_ids = [q for u in crs.units for q in crs.all_quizzes_of(u)]
@@ -84,8 +79,6 @@ def cohort(cohort_id: int):
 def set_refresher(cohort_id: int):
     """Set (or clear) the date the refresher opens for the whole cohort."""
     group = _cohort(cohort_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
     raw = (request.form.get("opens_on") or "").strip()
     if raw:
         try:
@@ -96,7 +89,9 @@ def set_refresher(cohort_id: int):
         flash(f"The refresher opens for {group.name} on {group.refresher_opens_on:%-d %B %Y}.")
     else:
         group.refresher_opens_on = None
-        flash(f"{group.name}: the refresher opens for each learner {_course().unit('refresher').opens_after_days} days after their core completion.")
+        refresher = course().unit("refresher")
+        days = refresher.opens_after_days if refresher else 0
+        flash(f"{group.name}: the refresher opens for each learner {days} days after their core completion.")
     get_session().commit()
     return redirect(url_for("trainer.cohort", cohort_id=cohort_id))
 
@@ -106,10 +101,10 @@ def set_refresher(cohort_id: int):
 def quiz_report(cohort_id: int, quiz_id: str):
     """A quiz across the cohort: each learner's attempts, and item statistics from first attempts."""
     group = _cohort(cohort_id)
-    crs = _course()
+    crs = course()
     content = crs.quizzes.get(quiz_id) or abort(404)
     session = get_session()
-    members = list(session.scalars(select(User).where(User.cohort_id == group.id, User.role == "tsp").order_by(User.name)))
+    members = list(session.scalars(select(User).where(User.cohort_id == group.id, User.role == Role.TSP).order_by(User.name)))
     tries = reports.quiz_attempts(session, [m.id for m in members], quiz_id)
     first_only = request.args.get("attempts") != "all"
     stats = quizzes.item_statistics(reports.item_rows(tries, first_only=first_only))
@@ -126,7 +121,7 @@ def attempt(attempt_id: int):
     """One attempt, down to each answer."""
     item = get_session().get(QuizAttempt, attempt_id) or abort(404)
     learner = _learner(item.user_id)
-    content = _course().quizzes.get(item.quiz_id) or abort(404)
+    content = course().quizzes.get(item.quiz_id) or abort(404)
     answers = []
     saved = attempts_service.saved_responses(item)
     scores = {i.question_id: i for i in item.items}
@@ -142,12 +137,12 @@ def learner(user_id: int):
     """One learner: progress, attempts, pilot plan with versions, log, report, comments."""
     user = _learner(user_id)
     session = get_session()
-    crs = _course()
-    snap = progress.snapshot(session, user)
+    crs = course()
+    snap = progress.snapshot(session, user, crs)
     tries = list(session.scalars(select(QuizAttempt).where(QuizAttempt.user_id == user.id).order_by(QuizAttempt.started_at)))
     log = session.scalars(select(PilotLogEntry).where(PilotLogEntry.user_id == user.id).order_by(PilotLogEntry.entry_date)).all()
     comments = session.scalars(select(Comment).where(Comment.learner_id == user.id).order_by(Comment.created_at)).all()
-    modules = [(m, progress.module_status(crs, snap, m)) for u in crs.units for m in crs.unit_modules(u)]
+    modules = [(m, progress.module_status(snap, m)) for u in crs.units for m in crs.unit_modules(u)]
     by_quiz: dict[str, list[QuizAttempt]] = {}
     for attempt in tries:
         by_quiz.setdefault(attempt.quiz_id, []).append(attempt)
@@ -164,15 +159,11 @@ def learner(user_id: int):
 def comment(user_id: int):
     """Comment on a learner's pilot plan or report."""
     user = _learner(user_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
     target = request.form.get("target")
     body = (request.form.get("body") or "").strip()
-    if target not in ("plan", "report") or not body or len(body) > pilot.MAX_FIELD:
-        flash("Write a comment (at most 6000 characters) on the plan or the report; nothing was saved.")
+    if target not in tuple(CommentTarget) or not body or len(body) > pilot.MAX_FIELD:
+        flash(f"Write a comment (at most {pilot.MAX_FIELD} characters) on the plan or the report; nothing was saved.")
         return redirect(url_for("trainer.learner", user_id=user.id))
-    from lms.web.clock import now
-
     get_session().add(Comment(target=target, learner_id=user.id, author_id=current_user.id, body=body, created_at=now()))
     get_session().commit()
     flash("Comment added.")

@@ -8,17 +8,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from certificates import ALPHABET, InvalidCode, code_is_authentic, new_code, normalize_code
-from certificates.codes import LENGTH, RANDOM_BYTES
 
 KEY = b"deployment key A"
 
 
 def test_shape_and_alphabet():
-    code = new_code(KEY)
-    assert re.fullmatch(r"[0-9A-Z]{4}(-[0-9A-Z]{4}){5}", code)
-    assert not set(code.replace("-", "")) & set("ILOU")
-    assert set(ALPHABET) >= set(code.replace("-", "")) and len(ALPHABET) == 32
-    assert RANDOM_BYTES * 8 >= 64 and LENGTH == 24
+    """24 characters in groups of four, none of them easy to misread (I, L, O, U)."""
+    for _ in range(200):
+        code = new_code(KEY)
+        assert re.fullmatch(r"[0-9A-Z]{4}(-[0-9A-Z]{4}){5}", code)
+        assert not set(code.replace("-", "")) & set("ILOU")
 
 
 def test_codes_are_distinct():

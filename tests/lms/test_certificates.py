@@ -2,15 +2,18 @@
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 
 from click.testing import CliRunner
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from lms.cli import cli
 from lms.db.models import Certificate
 from lms.db.session import get_session
-from tests.conftest import ACCOUNTS, Auth, user_id
-from tests.lms.test_journey import complete_core
+from lms.learning import certs, recording
+from tests.conftest import ACCOUNTS, START, Auth, user_id
+from tests.helpers import course_of, database, finish_core, key, user
 
 
 def certificates_of(app, who="tsp") -> list[Certificate]:
@@ -19,33 +22,60 @@ def certificates_of(app, who="tsp") -> list[Certificate]:
                                      .order_by(Certificate.id)).all()
 
 
-def earn_core(app, client, auth) -> Certificate:
-    auth.login()
-    assert certificates_of(app) == []  # not eligible before the core is complete
-    complete_core(app, client, auth)
-    found = certificates_of(app)
+def earn_core(app, client, auth, who: str = "tsp") -> Certificate:
+    """The learner has finished the core training (built directly) and is signed in."""
+    assert certificates_of(app, who) == []
+    with database(app) as session:
+        finish_core(session, course_of(app), user(session, who), key(app))
+    found = certificates_of(app, who)
     assert len(found) == 1 and found[0].kind == "core"
+    auth.login(who)
     return found[0]
 
 
-def test_issued_once_when_earned(app, client, auth):
+def test_issued_once_however_often_progress_is_recorded(app, client, auth):
     cert = earn_core(app, client, auth)
     assert re.fullmatch(r"[0-9A-Z]{4}(-[0-9A-Z]{4})+", cert.code)
-    # More progress events after completion never issue a second certificate.
-    auth.post("/learn/pilot/plan", {"organisation": "x", "change": "y", "serves": "z", "actions": "a", "indicators": "b",
-                                   "timeline": "c", "support": "d", "action": "submit"}, page="/learn/pilot/plan")
-    with app.app_context():
-        from lms.db.models import User
-        from lms.learning import certs, progress
-
-        session = get_session()
-        user = session.get(User, user_id(app, "tsp"))
-        again = certs.issue(session, app.extensions["lms.course"], user, "core", cert.issued_at)
-        assert again.id == cert.id
-        certs.issue_earned(session, app.extensions["lms.course"], progress.snapshot(session, user), cert.issued_at)
+    # More progress after completion (a resubmitted plan) never issues a second certificate.
+    response = auth.post("/learn/pilot/plan", {"organisation": "x", "change": "y", "serves": "z", "actions": "a", "indicators": "b",
+                                              "timeline": "c", "support": "d", "action": "submit"}, page="/learn/pilot/plan")
+    assert response.status_code == 302
+    with database(app) as session:
+        learner = user(session, "tsp")
+        assert certs.issue(session, course_of(app), learner, "core", START, key(app)).id == cert.id
+        recording.record_progress(session, course_of(app), learner, START, key(app))
     assert [c.id for c in certificates_of(app)] == [cert.id]
     listing = client.get("/learn/certificates").get_data(as_text=True)
     assert cert.code in listing and "Download PDF" in listing
+
+
+def test_a_certificate_issued_meanwhile_by_another_request_stands(app):
+    """Another request issues the same certificate between this one's check and its insert: one certificate, no lost work."""
+    engine = app.extensions["lms.engine"]
+    other: dict[str, int] = {}
+
+    def other_request_issues_first(_conn, _cursor, statement, *_args):
+        if "FROM certificates" in statement and not other:
+            other["busy"] = 1
+            with app.app_context():  # a second request, with its own session and connection
+                session = get_session()
+                other["id"] = certs.issue(session, course_of(app), user(session, "tsp"), "core", START, key(app)).id
+                session.commit()
+
+    event.listen(engine, "after_cursor_execute", other_request_issues_first)
+    try:
+        with app.app_context():
+            session = get_session()
+            learner = user(session, "tsp")
+            cert = certs.issue(session, course_of(app), learner, "core", START, key(app))
+            learner.name = "Rina Akter Chowdhury"  # this request's own work, in the same transaction
+            session.commit()
+    finally:
+        event.remove(engine, "after_cursor_execute", other_request_issues_first)
+    assert cert.id == other["id"]
+    assert [c.id for c in certificates_of(app)] == [other["id"]]
+    with app.app_context():
+        assert user(get_session(), "tsp").name == "Rina Akter Chowdhury"
 
 
 def test_verify_page_shows_what_the_certificate_shows_and_nothing_else(app, client, auth):
@@ -140,3 +170,41 @@ def test_cli_verify(app, client, auth):
     assert ok.exit_code == 0 and ok.output.startswith("valid: Rina Akter")
     bad = runner.invoke(cli, ["certificates", "verify", "ABCD-EFGH-JKMN-PQRS-TVWX-YZ01"], env=env)
     assert bad.exit_code == 1 and "unknown" in bad.output
+
+
+def test_verify_explains_a_made_up_code_and_a_malformed_one(app):
+    anonymous = app.test_client()
+    made_up = "ABCD-EFGH-JKMN-PQRS-TVWX-YZ01"  # written like a code, but no deployment signed it
+    page = anonymous.get(f"/verify/{made_up}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 404 and "Not found" in html and f"No certificate has the code <code>{made_up}</code>" in html
+    for malformed in ("hello", "ABCD-EFGH", "ABCD-EFGH-JKMN-PQRS-TVWX-YZ0!"):
+        page = anonymous.get(f"/verify/{malformed}")
+        html = page.get_data(as_text=True)
+        assert page.status_code == 404, malformed
+        assert "Not a certificate code" in html and "A code has 24 letters and digits in groups of four" in html, malformed
+    typed = anonymous.get("/verify", query_string={"code": "hello there"})
+    html = typed.get_data(as_text=True)
+    assert typed.status_code == 404 and "“hello there” is not written like a certificate code" in html
+    assert 'value="hello there"' in html  # the form keeps what was typed, to correct it
+
+
+def test_a_name_no_installed_font_can_draw_gives_a_clear_page(make_app, course_dir, tmp_path):
+    only_latin = tmp_path / "fonts"
+    only_latin.mkdir()
+    for name in ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"):
+        shutil.copy(Path("/usr/share/fonts/truetype/noto") / name, only_latin / name)
+    app = make_app(course_dir, FONT_DIRS=str(only_latin))
+    with database(app) as session:
+        learner = user(session, "tsp")
+        learner.name = "সুমি আক্তার"  # Bengali: the Latin-only fonts have none of it
+        cert = finish_core(session, course_of(app), learner, key(app))
+        cert_id = cert.id
+    client = app.test_client()
+    Auth(client).login("tsp")
+    response = client.get(f"/certificates/{cert_id}.pdf")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 503 and response.mimetype == "text/html"
+    assert "This certificate cannot be drawn yet" in html and "BENGALI" in html and "install" in html
+    assert "Something went wrong" not in html
+    assert "সুমি আক্তার" in client.get("/learn/certificates").get_data(as_text=True)  # the certificate itself is kept

@@ -8,13 +8,8 @@ from sqlalchemy import select
 from lms.db.models import Certificate, Completion
 from lms.db.session import get_session
 from tests.conftest import START, Auth, user_id
+from tests.helpers import PLAN, REPORT, course_of, database, finish_core, key, user
 from tests.lms.quiz_helpers import take_quiz
-
-PLAN = {"organisation": "Drop-in centre, Dhaka", "change": "Women-only afternoons", "serves": "Women who inject drugs",
-        "actions": "Agree hours; recruit a female peer", "indicators": "Women reached per month, by age",
-        "timeline": "Months 1-6", "support": "Monthly call with trainer"}
-REPORT = {"progress": "Afternoons running", "results": "Women reached: 5 to 21 a month", "challenges": "Staff turnover",
-          "helped": "Female peer worker", "next_steps": "Add childcare corner"}
 
 
 def complete_core(app, client, auth: Auth) -> None:
@@ -76,13 +71,14 @@ def test_whole_journey_with_time_moved_forward(app, client, auth, clock):
 
 
 def test_shared_report_readable_by_cohort_only_private_by_nobody(app, make_app, clock):
+    with database(app) as session:
+        for who in ("tsp", "peer", "tsp2"):
+            finish_core(session, course_of(app), user(session, who), key(app))
     author, peer, other = (app.test_client() for _ in range(3))
     a_auth, p_auth, o_auth = Auth(author), Auth(peer), Auth(other)
     a_auth.login("tsp")
     p_auth.login("peer")
     o_auth.login("tsp2")
-    for c, auth in ((author, a_auth), (peer, p_auth), (other, o_auth)):
-        complete_core(app, c, auth)
     clock.advance(days=181)
     a_auth.post("/learn/pilot/report", {**REPORT, "shared": "yes", "action": "submit"}, page="/learn/pilot/report")
     p_auth.post("/learn/pilot/report", {**REPORT, "progress": "Private progress", "shared": "no", "action": "submit"},
@@ -108,8 +104,9 @@ def test_shared_report_readable_by_cohort_only_private_by_nobody(app, make_app, 
 
 
 def test_trainer_sets_an_earlier_cohort_date(app, client, auth, clock):
+    with database(app) as session:
+        finish_core(session, course_of(app), user(session, "tsp"), key(app))
     auth.login("tsp")
-    complete_core(app, client, auth)
     assert client.get("/learn/pilot/report").status_code == 403
     trainer = app.test_client()
     t_auth = Auth(trainer)

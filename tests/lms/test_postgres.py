@@ -44,3 +44,11 @@ def test_journey_on_postgres(app, client, auth):
         cert = session.scalar(select(Certificate))
         assert cert.issued_at.tzinfo is not None
     assert "passed" in client.get("/learn/").get_data(as_text=True)
+
+
+def test_a_certificate_issued_meanwhile_stands_on_postgres(app):
+    """The savepoint that lets a request survive another's identical certificate, on the production engine."""
+    from tests.lms.test_certificates import test_a_certificate_issued_meanwhile_by_another_request_stands as check
+
+    assert app.config["DATABASE_URL"].startswith("postgresql")
+    check(app)

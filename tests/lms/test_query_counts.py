@@ -7,8 +7,8 @@ from sqlalchemy import event, select
 
 from lms.db.models import Cohort
 from lms.db.session import get_session
-from lms.learning.demo import seed_learners
 from tests.conftest import Auth
+from tests.helpers import seed_demo
 
 
 @contextmanager
@@ -35,13 +35,12 @@ def queries_for(app, client, url: str) -> int:
 def test_cohort_views_do_not_grow_with_the_cohort(app):
     trainer = app.test_client()
     Auth(trainer).login("trainer")
+    seed_demo(app, 4, "Cohort A", seed=3)
     with app.app_context():
-        seed_learners(4, "Cohort A", seed=3)
         cohort_id = get_session().scalar(select(Cohort.id).where(Cohort.name == "Cohort A"))
     urls = ["/trainer/", f"/trainer/cohorts/{cohort_id}", f"/trainer/cohorts/{cohort_id}/quizzes/quiz-basics",
             f"/trainer/cohorts/{cohort_id}/quizzes/quiz-basics?attempts=all"]
     small = {url: queries_for(app, trainer, url) for url in urls}
-    with app.app_context():
-        seed_learners(40, "Cohort A", seed=4)
+    seed_demo(app, 40, "Cohort A", seed=4)
     large = {url: queries_for(app, trainer, url) for url in urls}
     assert large == small

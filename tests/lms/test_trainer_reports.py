@@ -8,6 +8,7 @@ from sqlalchemy import select
 from lms.db.models import Cohort
 from lms.db.session import get_session
 from tests.conftest import Auth, user_id
+from tests.helpers import seed_demo
 from tests.lms.quiz_helpers import take_quiz
 
 
@@ -56,14 +57,12 @@ def test_demo_cohort_spans_the_journey_and_keeps_its_rules(app):
     """The demo cohort a newcomer's trainer sees: learners at every stage, every completion earned by the rules."""
     from lms.db.models import Certificate, User
     from lms.learning import progress
-    from lms.learning.demo import seed_learners
-
+    seed_demo(app, 30, "Demo", seed=2)
     with app.app_context():
-        seed_learners(30, "Demo", seed=2)
         session = get_session()
         course = app.extensions["lms.course"]
         users = list(session.scalars(select(User).join(Cohort).where(Cohort.name == "Demo")))
-        snaps = progress.snapshots(session, users)
+        snaps = progress.snapshots(session, users, course)
         stages = {"core": 0, "refresher": 0, "started": 0, "not started": 0}
         for snap in snaps.values():
             core = progress.completed_on(snap, "unit", "core")
