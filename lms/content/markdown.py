@@ -47,9 +47,12 @@ def slug(text: str) -> str:
     return slugify_unicode(text, "-")
 
 
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
 def is_external(href: str) -> bool:
-    """Links with a scheme, protocol-relative links, and in-page anchors are not checked."""
-    return "://" in href or href.startswith(("mailto:", "tel:", "#", "//"))
+    """Links with a scheme, protocol-relative links, and in-page anchors are not checked (nh3 drops unsafe schemes)."""
+    return bool(_SCHEME.match(href)) or href.startswith(("#", "//"))
 
 
 def _source_lines(text: str, line_offset: int) -> dict[str, list[int]]:
