@@ -53,14 +53,17 @@ def export_records(fmt: str, output: str | None, cohort: str | None) -> None:
 
 @export_group.command("scorm")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True), help="The .zip to write.")
-def export_scorm(output: str) -> None:
-    """A SCORM 1.2 package of the course's lessons (quizzes stay on this server)."""
+@click.option("--version", "version", type=click.Choice(["1.2", "2004"]), default="1.2", show_default=True,
+              help="SCORM 1.2, or SCORM 2004 4th Edition.")
+def export_scorm(output: str, version: str) -> None:
+    """A SCORM package of the course's lessons (quizzes stay on this server)."""
     from lms.interop.scorm import write_package
 
     course = current_app.extensions["lms.course"]
     with open(output, "wb") as out:
-        write_package(course, out)
-    click.echo(f"Wrote {output}: {len(course.lessons)} lessons as SCOs, course {course.full_version}.")
+        write_package(course, out, version)
+    edition = "SCORM 2004 4th Edition" if version == "2004" else "SCORM 1.2"
+    click.echo(f"Wrote {output}: {edition}, {len(course.lessons)} lessons as SCOs, course {course.full_version}.")
 
 
 def _since(value: str | None) -> datetime | None:
