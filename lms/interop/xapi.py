@@ -18,7 +18,7 @@ import quizzes
 from lms.content.model import Course
 from lms.db.models import Completion, LessonProgress, QuizAttempt, User
 from lms.interop import interactions
-from lms.interop.lrs import VERSION, Client, LrsError, SendReport, send  # noqa: F401  (the sending half, re-exported)
+from lms.interop.lrs import VERSION
 from lms.interop.records import iso_duration
 
 ADL = "http://adlnet.gov/expapi/verbs/"
