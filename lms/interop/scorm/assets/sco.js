@@ -95,14 +95,19 @@
     markCompleted();
   }
 
+  var TIME = V2004 ? "cmi.session_time" : "cmi.core.session_time";
   function finish() {
     if (finished) return;
     finished = true;
-    call.set(V2004 ? "cmi.session_time" : "cmi.core.session_time", sessionTime());
+    call.set(TIME, sessionTime());
     if (V2004) call.set("cmi.exit", "normal");
     call.commit();
     call.finish();
   }
+  /* A phone may discard a page in the background without pagehide: keep the time so far with the LMS. */
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden" && !finished) { call.set(TIME, sessionTime()); call.commit(); }
+  });
   window.addEventListener("pagehide", finish);
   try { window.addEventListener("unload", finish); } catch (e) { /* unload not allowed here: pagehide does it */ }
 })();
