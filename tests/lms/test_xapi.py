@@ -235,13 +235,19 @@ def test_sent_to_a_real_lrs_in_batches_and_resending_stores_nothing_new(activity
         batches = -(-len(statements) // 7)
         assert f"Sent {len(statements)} statements to {endpoint} in {batches} batches: {len(statements)} new" in first.output
         assert stored_ids(endpoint) == sorted(s["id"] for s in statements)  # every batch arrived, the LRS accepted each
-        answered = next(s for s in by_verb(statements, "answered") if s["object"]["id"].endswith("q-basics-match"))
-        stored = lrs_get(endpoint, f"statementId={answered['id']}")
-        stored = stored["statements"][0] if "statements" in stored else stored  # Ralph wraps single statements
-        assert stored["object"]["definition"]["interactionType"] == "matching"
-        assert stored["object"]["definition"]["correctResponsesPattern"] == answered["object"]["definition"]["correctResponsesPattern"]
-        assert stored["result"]["response"] == answered["result"]["response"]
-        assert stored["context"]["registration"] == answered["context"]["registration"]
+        kinds = set()
+        for answered in by_verb(statements, "answered"):  # read back: the interaction fields each type needs
+            stored = lrs_get(endpoint, f"statementId={answered['id']}")
+            stored = stored["statements"][0] if "statements" in stored else stored  # Ralph wraps single statements
+            definition = stored["object"]["definition"]
+            kind = definition["interactionType"]
+            kinds.add(kind)
+            needed = {"choice": {"choices"}, "sequencing": {"choices"}, "matching": {"source", "target"}}.get(kind, set())
+            for field in needed | {"interactionType", "correctResponsesPattern", "description", "name"}:
+                assert definition[field] == answered["object"]["definition"][field], (kind, field)
+            assert stored["result"]["response"] == answered["result"]["response"]
+            assert stored["context"]["registration"] == answered["context"]["registration"]
+        assert kinds == {"choice", "true-false", "matching", "sequencing", "fill-in"}
 
         again = CliRunner().invoke(cli, ["export", "xapi", "--lrs", endpoint, "--batch", "7"], env=env)
         assert again.exit_code == 0, again.output
