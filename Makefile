@@ -14,9 +14,13 @@ $(VENV)/.run: pyproject.toml | $(BIN)/pip
 	$(INSTALL) -e .
 	touch $@
 
-$(VENV)/.test: pyproject.toml | $(BIN)/pip
+$(VENV)/.test: pyproject.toml tests/node_modules/.installed | $(BIN)/pip
 	$(INSTALL) -e '.[test]'
 	touch $@ $(VENV)/.run
+
+tests/node_modules/.installed: tests/package.json tests/package-lock.json  ## scorm-again, the SCORM runtime the browser tests use
+	cd tests && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 run: $(VENV)/.run  ## serve the app on SQLite with the shipped course
 	$(BIN)/lms run

@@ -1,8 +1,6 @@
 """Completion records in the SCORM vocabularies (CSV, JSON), streamed learner batch by learner batch."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import defaultdict
 from collections.abc import Iterator
@@ -13,6 +11,7 @@ from sqlalchemy.orm import Session
 import quizzes
 from lms.content.model import Course, Unit
 from lms.db.models import Cohort, QuizAttempt, User
+from lms.interop import csvsafe
 from lms.learning import progress
 from lms.learning.reports import cohort_snapshots
 
@@ -26,10 +25,12 @@ COLUMNS = (
 
 
 def cmi_timespan(seconds: float) -> str:
-    """SCORM 1.2 CMITimespan: HHHH:MM:SS.SS."""
-    hours, rest = divmod(max(0.0, seconds), 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{int(hours):04d}:{int(minutes):02d}:{secs:05.2f}"
+    """SCORM 1.2 CMITimespan: HHHH:MM:SS.SS (rounded to hundredths first, so seconds never read 60)."""
+    hundredths = int(round(max(0.0, seconds) * 100))
+    hours, rest = divmod(hundredths, 360_000)
+    minutes, rest = divmod(rest, 6_000)
+    secs, frac = divmod(rest, 100)
+    return f"{min(hours, 9999):04d}:{minutes:02d}:{secs:02d}.{frac:02d}"
 
 
 def iso_duration(seconds: float) -> str:
@@ -103,16 +104,8 @@ def records(session: Session, course: Course, cohort: Cohort | None = None) -> I
 
 
 def as_csv(rows: Iterator[dict]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(row)
-        if buffer.tell() > 64_000:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    """Spreadsheet-safe CSV (BOM, CRLF, no live formulas), in chunks."""
+    return csvsafe.dict_rows(COLUMNS, rows)
 
 
 def as_json(rows: Iterator[dict]) -> Iterator[str]:

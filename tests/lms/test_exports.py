@@ -18,6 +18,8 @@ def test_time_formats():
     assert cmi_timespan(0) == "0000:00:00.00"
     assert cmi_timespan(3 * 3600 + 7 * 60 + 5.5) == "0003:07:05.50"
     assert iso_duration(3 * 3600 + 7 * 60 + 5.4) == "PT3H7M5S"
+    assert cmi_timespan(3600 + 31 * 60 + 59.999) == "0001:32:00.00"  # never 0001:31:60.00
+    assert cmi_timespan(59.995) == "0000:01:00.00" and cmi_timespan(59.994) == "0000:00:59.99"
 
 
 def test_records_after_the_core(app, client, auth, clock):
