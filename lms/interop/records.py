@@ -75,7 +75,8 @@ def _quiz_seconds(session: Session, ids: list[int]) -> dict[tuple[int, str], flo
     rows = session.execute(select(QuizAttempt.user_id, QuizAttempt.quiz_id, QuizAttempt.started_at, QuizAttempt.submitted_at)
                            .where(QuizAttempt.user_id.in_(ids), QuizAttempt.submitted_at.is_not(None)))
     for user_id, quiz_id, started, submitted in rows:
-        seconds[(user_id, quiz_id)] += (submitted - started).total_seconds()
+        if submitted is not None:  # the query asks only for submitted attempts; this tells the type checker
+            seconds[(user_id, quiz_id)] += (submitted - started).total_seconds()
     return seconds
 
 
@@ -95,7 +96,7 @@ def records(session: Session, course: Course, cohort: Cohort | None = None) -> I
             snap = snaps[user.id]
             for unit in course.units:
                 lesson_ids = [lid for m in course.unit_modules(unit) for lid in m.lesson_ids]
-                seconds = sum(snap.lessons[lid].seconds_spent for lid in lesson_ids if lid in snap.lessons)
+                seconds: float = sum(snap.lessons[lid].seconds_spent or 0 for lid in lesson_ids if lid in snap.lessons)
                 seconds += sum(quiz_time.get((user.id, q), 0.0) for q in course.all_quizzes_of(unit))
                 yield _unit_row(course, unit, user, snap, seconds)
         last_id = users[-1].id

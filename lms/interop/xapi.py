@@ -122,12 +122,14 @@ class Builder:
         learner's latest submitted attempt (a later attempt gives a new statement; a resend gives the same one)."""
         for unit in self.course.units:
             attempts = submitted.get(unit.quiz_id or "")
-            if not attempts:
+            if not attempts or unit.quiz_id is None:
                 continue
             settings = self.course.quizzes[unit.quiz_id].quiz.settings
             score = quizzes.final_score([a.percent or 0 for a in attempts], settings.grading) or 0
             success = any(a.passed for a in attempts)
             verb, last = ("passed" if success else "failed"), attempts[-1]
+            if last.submitted_at is None:  # `submitted` holds submitted attempts only
+                continue
             obj = self.activity("course", f"{self.course.id}-{unit.id}", unit.title)
             result = {"score": {"scaled": round(score / 100, 4), "raw": round(score, 2), "min": 0, "max": 100},
                       "success": success}
