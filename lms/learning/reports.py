@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 import quizzes
+from lms.content.model import QuizContent
 from lms.db.models import Certificate, Cohort, PilotLogEntry, QuizAttempt, User
 from lms.learning import progress
 
@@ -62,3 +63,46 @@ def item_rows(attempts: list[QuizAttempt], first_only: bool = True) -> list[quiz
                                         score=item.score, response=(item.response or {}).get("value")))
     return rows
 
+
+
+def breakdowns(quiz: quizzes.Quiz, rows: list[quizzes.ItemRow]) -> dict[str, quizzes.Breakdown]:
+    """How each question was answered, in a shape that fits its type (typed answers grouped with counts)."""
+    by_question: dict[str, list[object]] = defaultdict(list)
+    for row in rows:
+        by_question[row.question_id].append(row.response)
+    return {q.id: quizzes.breakdown(q, by_question[q.id]) for q in quiz.questions if q.id in by_question}
+
+
+@dataclass
+class AnswerRow:
+    """One question of an attempt as a trainer reads it: the learner's answer and the right one, in words."""
+
+    question: quizzes.Question
+    answer: str
+    right: str
+    points: float | None
+    max_points: float
+    feedback_keys: list[str]  # keys of QuizContent.html: the question's feedback and that of the options chosen
+
+
+def attempt_answers(content: QuizContent, attempt: QuizAttempt) -> list[AnswerRow]:
+    """Each planned question of an attempt with the answer given, the right answer, points and feedback."""
+    saved = {item.question_id: (item.response or {}).get("value") for item in attempt.items if item.response is not None}
+    items = {item.question_id: item for item in attempt.items}
+    result = []
+    for raw in attempt.plan:
+        question_id = raw["question_id"]
+        if not any(q.id == question_id for q in content.quiz.questions):
+            continue  # deleted from the course since
+        question = content.quiz.question(question_id)
+        kind = quizzes.type_of(question)
+        response = saved.get(question.id)
+        chosen = [response] if isinstance(response, str) else response if isinstance(response, list) else []
+        keys = [f"option-feedback:{question.id}:{oid}" for oid in chosen
+                if kind.block == "choices" and question.option(oid) is not None and question.option(oid).feedback]
+        if question.feedback:
+            keys.append(f"feedback:{question.id}")
+        item = items.get(question.id)
+        result.append(AnswerRow(question, kind.describe_response(question, response), kind.describe_right(question),
+                                item.points if item is not None else None, question.points, keys))
+    return result

@@ -1,9 +1,13 @@
 """Quiz pages: start, answer (saved as you go), submit once, review."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
 
 import quizzes
 from lms.content.model import Course, QuizContent
@@ -14,6 +18,8 @@ from lms.web.access import learner
 from lms.web.clock import now
 
 bp = Blueprint("quiz", __name__, url_prefix="/learn")
+bp.add_app_template_filter(quizzes.shown_points, "points")
+bp.add_app_template_filter(quizzes.shown_percent, "percent")
 
 
 class ActionForm(FlaskForm):
@@ -77,80 +83,98 @@ def start(quiz_id: str):
     _require_open(crs, content)
     if not ActionForm().validate_on_submit():
         abort(400)
+    session = get_session()
     try:
-        attempt = attempts.start(get_session(), crs, content, current_user, now())
+        attempt: QuizAttempt | None = attempts.start(session, crs, content, current_user, now())
+        session.commit()
     except attempts.AttemptError as exc:
+        session.rollback()
         flash(str(exc))
         return redirect(url_for("quiz.start_page", quiz_id=quiz_id))
+    except IntegrityError:  # a double click raced this request: use the attempt the other one made
+        session.rollback()
+        attempt = attempts.open_attempt(session, current_user.id, quiz_id)
+        if attempt is None:
+            raise
     return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
 
 
 @bp.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
 @learner
-def attempt(attempt_id: int):
+def attempt(attempt_id: int) -> ResponseReturnValue:
     """Answer the questions; 'Save' keeps answers, 'Submit' grades them (once)."""
     attempt = _own_attempt(attempt_id)
     content = _content(attempt.quiz_id)
-    session = get_session()
-    current = now()
     if request.method == "GET":
-        if attempt.submitted_at is None and attempts.is_overdue(attempt, current):
-            _submit_and_record(content, attempt, current)
-            flash("Time was up, so your saved answers were submitted.")
-        if attempt.submitted_at is not None:
-            return redirect(url_for("quiz.review", attempt_id=attempt.id))
-        return _render_attempt(content, attempt, attempts.saved_responses(attempt))
-
+        return _show(content, attempt)
     if not ActionForm().validate_on_submit():
         abort(400)
+    return _answer(content, attempt, request.form.get("action", "save"))
+
+
+def _show(content: QuizContent, attempt: QuizAttempt) -> ResponseReturnValue:
+    current = now()
+    if attempt.submitted_at is None and attempts.is_overdue(attempt, current):
+        _submit_and_record(content, attempt, current)
+        flash("Time was up, so your saved answers were submitted.")
+    if attempt.submitted_at is not None:
+        return redirect(url_for("quiz.review", attempt_id=attempt.id))
+    if attempts.ensure_tokens(content, attempt):  # opened before form tokens existed
+        get_session().commit()
+    return render_template("quiz/attempt.html", content=content, attempt=attempt,
+                           questions=attempts.planned_questions(content, attempt),
+                           saved=attempts.saved_responses(attempt), form=ActionForm(), review=False)
+
+
+def _answer(content: QuizContent, attempt: QuizAttempt, action: str) -> ResponseReturnValue:
+    """Save the form's answers and, for 'Submit', grade them, all in one transaction."""
+    session = get_session()
+    current = now()
     try:
         responses = attempts.responses_from_form(content, attempt, request.form)
     except attempts.AttemptError as exc:
         return _fail(exc)
-    action = request.form.get("action", "save")
-    if attempt.submitted_at is not None:
-        if action == "submit" and _same_answers(attempt, responses):
-            return redirect(url_for("quiz.review", attempt_id=attempt.id))  # a resent form: same result
-        return _fail(attempts.AttemptError("This attempt was already submitted; nothing was changed.", 409))
-    if attempts.is_overdue(attempt, current):
+    if attempt.submitted_at is None and attempts.is_overdue(attempt, current):
         _submit_and_record(content, attempt, current)
         flash("Time was up before this page was sent, so your answers saved until then were submitted.")
         return redirect(url_for("quiz.review", attempt_id=attempt.id))
-    attempts.save(attempt, responses, current)
-    session.commit()
+    try:
+        attempts.save(attempt, responses, current)
+    except attempts.AttemptError as exc:  # submitted already, perhaps by a request that finished a moment ago
+        session.rollback()
+        if action == "submit" and _same_answers(attempt, responses):
+            return redirect(url_for("quiz.review", attempt_id=attempt.id))  # a resent form: same result
+        return _fail(exc)
     if action == "submit":
-        if not _submit_and_record(content, attempt, current):
-            session.refresh(attempt)
+        _submit_and_record(content, attempt, current)
         return redirect(url_for("quiz.review", attempt_id=attempt.id))
+    session.commit()
     flash("Your answers are saved. You can come back and finish later.")
     return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
 
 
-def _same_answers(attempt: QuizAttempt, responses: dict) -> bool:
+def _same_answers(attempt: QuizAttempt, responses: dict[str, object]) -> bool:
     saved = attempts.saved_responses(attempt)
     return all(_norm(saved.get(qid)) == _norm(value) for qid, value in responses.items())
 
 
-def _norm(value):
+def _norm(value: object) -> object:
     return None if value in (None, "", [], {}) else value
 
 
-def _submit_and_record(content: QuizContent, attempt: QuizAttempt, current) -> bool:
+def _submit_and_record(content: QuizContent, attempt: QuizAttempt, current: datetime) -> bool:
+    """Grade the attempt, record what it completes, commit once, then run the progress hooks."""
     session = get_session()
-    done = attempts.submit(session, content, attempt, current)
-    if done:
-        snap = progress.snapshot(session, current_user)
-        progress.record_completions(session, _course(), snap, current)
-        session.commit()
-        for hook in current_app.extensions.get("lms.progress_hooks", []):
-            hook(snap)
-    return done
-
-
-def _render_attempt(content: QuizContent, attempt: QuizAttempt, saved: dict):
-    return render_template("quiz/attempt.html", content=content, attempt=attempt,
-                           questions=attempts.planned_questions(content, attempt), saved=saved, form=ActionForm(),
-                           review=False)
+    if not attempts.submit(session, content, attempt, current):
+        session.rollback()
+        session.refresh(attempt)
+        return False
+    snap = progress.snapshot(session, current_user)
+    progress.record_completions(session, _course(), snap, current)
+    session.commit()
+    for hook in current_app.extensions.get("lms.progress_hooks", []):
+        hook(snap)
+    return True
 
 
 @bp.route("/reviews/<int:attempt_id>")
