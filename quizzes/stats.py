@@ -154,16 +154,13 @@ def _described(question: Question, responses: list[Any]) -> Breakdown:
     return Breakdown("given", len(responses), tuple(BreakdownRow(text, n) for text, n in counts.most_common()))
 
 
-_BY_BLOCK = {"choices": _choices, "pairs": _pairs, "items": _items}
+_BY_BLOCK = {"choices": _choices, "pairs": _pairs, "items": _items, "none": _typed}
 
 
 def breakdown(question: Question, responses: Iterable[Any]) -> Breakdown:
     """Option counts for choices, per-pair right counts for matching, per-place for ordering, typed answers grouped."""
     responses = list(responses)
-    if question.type == "text":
-        result = _typed(question, responses)
-    else:
-        result = _BY_BLOCK.get(type_of(question).block, _described)(question, responses)
+    result = _BY_BLOCK.get(type_of(question).block, _described)(question, responses)
     unanswered = sum(_empty(r) for r in responses)
     if unanswered:
         result = Breakdown(result.counts, result.total, (*result.rows, BreakdownRow("(no answer)", unanswered)))

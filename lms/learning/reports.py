@@ -98,8 +98,8 @@ def attempt_answers(content: QuizContent, attempt: QuizAttempt) -> list[AnswerRo
         kind = quizzes.type_of(question)
         response = saved.get(question.id)
         chosen = [response] if isinstance(response, str) else response if isinstance(response, list) else []
-        keys = [f"option-feedback:{question.id}:{oid}" for oid in chosen
-                if kind.block == "choices" and question.option(oid) is not None and question.option(oid).feedback]
+        options = [question.option(oid) for oid in chosen] if kind.block == "choices" else []
+        keys = [f"option-feedback:{question.id}:{o.id}" for o in options if o is not None and o.feedback]
         if question.feedback:
             keys.append(f"feedback:{question.id}")
         item = items.get(question.id)

@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 
@@ -96,6 +96,7 @@ def start(quiz_id: str):
         attempt = attempts.open_attempt(session, current_user.id, quiz_id)
         if attempt is None:
             raise
+    assert attempt is not None
     return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
 
 
