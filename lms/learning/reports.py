@@ -11,6 +11,7 @@ import quizzes
 from lms.content.model import QuizContent
 from lms.db.models import Certificate, Cohort, PilotLogEntry, QuizAttempt, User
 from lms.learning import progress
+from lms.learning.attempts import planned_questions, saved_responses
 
 
 @dataclass
@@ -85,24 +86,22 @@ class AnswerRow:
     feedback_keys: list[str]  # keys of QuizContent.html: the question's feedback and that of the options chosen
 
 
+def _feedback_keys(question: quizzes.Question, response: object) -> list[str]:
+    """The feedback a learner is shown for an answer: that of the options chosen, then the question's."""
+    chosen = [response] if isinstance(response, str) else response if isinstance(response, list) else []
+    options = [question.option(oid) for oid in chosen] if quizzes.type_of(question).block == "choices" else []
+    keys = [f"option-feedback:{question.id}:{o.id}" for o in options if o is not None and o.feedback]
+    return keys + ([f"feedback:{question.id}"] if question.feedback else [])
+
+
 def attempt_answers(content: QuizContent, attempt: QuizAttempt) -> list[AnswerRow]:
     """Each planned question of an attempt with the answer given, the right answer, points and feedback."""
-    saved = {item.question_id: (item.response or {}).get("value") for item in attempt.items if item.response is not None}
-    items = {item.question_id: item for item in attempt.items}
-    result = []
-    for raw in attempt.plan:
-        question_id = raw["question_id"]
-        if not any(q.id == question_id for q in content.quiz.questions):
-            continue  # deleted from the course since
-        question = content.quiz.question(question_id)
+    saved = saved_responses(attempt)
+    points = {item.question_id: item.points for item in attempt.items}
+    rows = []
+    for question, _planned in planned_questions(content, attempt):
         kind = quizzes.type_of(question)
         response = saved.get(question.id)
-        chosen = [response] if isinstance(response, str) else response if isinstance(response, list) else []
-        options = [question.option(oid) for oid in chosen] if kind.block == "choices" else []
-        keys = [f"option-feedback:{question.id}:{o.id}" for o in options if o is not None and o.feedback]
-        if question.feedback:
-            keys.append(f"feedback:{question.id}")
-        item = items.get(question.id)
-        result.append(AnswerRow(question, kind.describe_response(question, response), kind.describe_right(question),
-                                item.points if item is not None else None, question.points, keys))
-    return result
+        rows.append(AnswerRow(question, kind.describe_response(question, response), kind.describe_right(question),
+                              points.get(question.id), question.points, _feedback_keys(question, response)))
+    return rows
