@@ -106,7 +106,7 @@ class Breakdown:
 
 
 def _empty(response: Any) -> bool:
-    return response in (None, "", [], {})
+    return response in (None, [], {}) or (isinstance(response, str) and not response.strip())
 
 
 def _choices(question: Question, responses: list[Any]) -> Breakdown:

@@ -195,3 +195,32 @@ def check_graded_as_stored(app, attempt_id: int) -> None:
         # The submitted form was the right one: what was graded, and what is stored, is exactly it.
         assert attempt.percent == 100 and attempt.passed
         assert all(item.saved_at is not None for item in attempt.items)
+
+
+def test_starts_racing_each_other_open_one_attempt(server):
+    """A double (or quintuple) click on "Start the quiz": every request lands on the same, single attempt."""
+    app, base = server
+    with requests.Session() as http:
+        csrf = token_of(http, f"{base}/login")
+        http.post(f"{base}/login", data={"email": ACCOUNTS["tsp"][0], "password": PASSWORD, "csrf_token": csrf})
+        csrf = token_of(http, f"{base}/learn/quizzes/quiz-basics")
+        cookies = http.cookies.get_dict()
+    barrier = threading.Barrier(5)
+    places: list[str] = []
+
+    def start() -> None:
+        with requests.Session() as own:
+            own.cookies.update(cookies)
+            barrier.wait()
+            response = own.post(f"{base}/learn/quizzes/quiz-basics/start", data={"csrf_token": csrf},
+                                allow_redirects=False, timeout=60)
+            places.append(f"{response.status_code} {response.headers.get('Location', '')}")
+
+    threads = [threading.Thread(target=start) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(places)) == 1 and places[0].startswith("302 ") and "/learn/attempts/" in places[0], places
+    with app.app_context():
+        assert len(get_session().scalars(select(QuizAttempt)).all()) == 1

@@ -220,3 +220,35 @@ Sort each change.
 
 > Quick wins first.
 """
+
+
+def test_an_attempt_opened_before_form_tokens_gets_them_and_keeps_its_answers(app, client, auth):
+    """An attempt whose plan predates tokens (opened before an upgrade): its page shows tokens, its answers stay."""
+    auth.login()
+    attempt_id = start_attempt(client, auth, "quiz-basics")
+    with app.app_context():
+        session = get_session()
+        attempt = session.get(QuizAttempt, attempt_id)
+        attempt.plan = [{"question_id": p["question_id"], "option_order": p["option_order"]} for p in attempt.plan]
+        next(i for i in attempt.items if i.question_id == "q-basics-blind").response = {"value": "blind"}
+        session.commit()
+    html = client.get(f"/learn/attempts/{attempt_id}").get_data(as_text=True)
+    blind = option_token(app, attempt_id, "q-basics-blind", "blind")
+    assert re.search(rf'value="{blind}"\s+checked', html) and 'value="blind"' not in html
+    response = auth.post(f"/learn/attempts/{attempt_id}", {"action": "submit", "q-q-basics-blind": blind},
+                         page=f"/learn/attempts/{attempt_id}")
+    assert response.status_code == 302
+    with app.app_context():
+        assert {i.question_id: i.score for i in get_session().get(QuizAttempt, attempt_id).items}["q-basics-blind"] == 1
+
+
+def test_a_save_after_submission_is_told_and_changes_nothing(app, client, auth):
+    auth.login()
+    attempt_id, _ = take_quiz(app, client, auth, "quiz-basics", correct=True)
+    wrong = option_token(app, attempt_id, "q-basics-blind", "transformative")
+    response = auth.post(f"/learn/attempts/{attempt_id}", {"action": "save", "q-q-basics-blind": wrong}, page="/learn/")
+    assert response.status_code == 409
+    assert "already submitted" in response.get_data(as_text=True)
+    with app.app_context():
+        attempt = get_session().get(QuizAttempt, attempt_id)
+        assert {i.question_id: (i.response or {}).get("value") for i in attempt.items}["q-basics-blind"] == "blind"
