@@ -58,16 +58,17 @@ def _length(text: str) -> int:
     return len(" ".join(text.split()))
 
 
+def _right_is_longest(question: quizzes.Question) -> bool:
+    right = [_length(o.text) for o in question.options if o.correct]
+    wrong = [_length(o.text) for o in question.options if not o.correct]
+    return bool(right and wrong) and min(right) > max(wrong)
+
+
 def _longest_right(content: QuizContent) -> Iterator[Problem]:
     singles = [q for q in content.quiz.questions if q.type == "single"]
     if len(singles) < LONGEST_RIGHT_MIN_QUESTIONS:
         return
-    cued = []
-    for question in singles:
-        right = [_length(o.text) for o in question.options if o.correct]
-        wrong = [_length(o.text) for o in question.options if not o.correct]
-        if right and wrong and min(right) > max(wrong):
-            cued.append(question)
+    cued = [q for q in singles if _right_is_longest(q)]
     if len(cued) > LONGEST_RIGHT_SHARE * len(singles):
         for question in cued:
             yield _warning(content, question.line, f"question {question.id}: the right option is the longest, as in "
