@@ -77,7 +77,7 @@ def test_scores_are_rounded_for_people(every_type):
     attempt_id = sit(app, tsp, RINA)
     review = text_of(tsp.client.get(f"/learn/reviews/{attempt_id}").get_data(as_text=True))
     assert "Your result: 76%" in review and "4.6 of 6 points" in review
-    assert "partly right (0.8 of 1 points)" in review and "partly right (0.3 of 1 points)" in review
+    assert "partly right (0.8 of 1 point)" in review and "partly right (0.3 of 1 point)" in review
     assert not re.search(r"\d\.\d\d", review), "no score with two decimals or more"
     start = text_of(tsp.client.get("/learn/quizzes/quiz-basics").get_data(as_text=True))
     assert "76%" in start and "Score that counts: 76%" in start
