@@ -2,7 +2,7 @@
 
 Pure Python: it imports nothing from Flask or the app.
 """
-from .grading import AttemptResult, ItemResult, PlannedQuestion, build_attempt, final_score, grade_attempt, may_see_review
+from .grading import AttemptResult, ItemResult, final_score, grade_attempt, may_see_review, shown_percent, shown_points
 from .model import (
     GRADING_METHODS,
     REVIEW_MODES,
@@ -17,12 +17,14 @@ from .model import (
     QuizSettings,
 )
 from .parser import parse_quiz
-from .stats import ItemRow, ItemStats, item_statistics
+from .plan import AnswerForm, PlannedQuestion, build_attempt
+from .stats import Breakdown, BreakdownRow, ItemRow, ItemStats, breakdown, item_statistics
 from .types import QUESTION_TYPES, QuestionType, register, type_of
 
 __all__ = [
-    "AttemptResult", "Case", "GRADING_METHODS", "InvalidResponse", "ItemResult", "ItemRow", "ItemStats", "Option",
-    "PlannedQuestion", "Problem", "QUESTION_TYPES", "Question", "QuestionType", "Quiz", "QuizError", "QuizParseError",
-    "QuizSettings", "REVIEW_MODES", "build_attempt", "final_score", "grade_attempt", "item_statistics",
-    "may_see_review", "parse_quiz", "register", "type_of",
+    "AnswerForm", "AttemptResult", "Breakdown", "BreakdownRow", "Case", "GRADING_METHODS", "InvalidResponse",
+    "ItemResult", "ItemRow", "ItemStats", "Option", "PlannedQuestion", "Problem", "QUESTION_TYPES", "Question",
+    "QuestionType", "Quiz", "QuizError", "QuizParseError", "QuizSettings", "REVIEW_MODES", "breakdown",
+    "build_attempt", "final_score", "grade_attempt", "item_statistics", "may_see_review", "parse_quiz", "register",
+    "shown_percent", "shown_points", "type_of",
 ]

@@ -1,21 +1,15 @@
-"""Building attempts (draw, shuffle) and grading them. Scores are computed here and nowhere else."""
+"""Grading attempts. Scores are computed here and nowhere else."""
 from __future__ import annotations
 
-import random
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from .model import InvalidResponse, Quiz, QuizSettings
+from .plan import PlannedQuestion
 from .types import QUESTION_TYPES
-
-
-@dataclass(frozen=True)
-class PlannedQuestion:
-    """A question fixed for one attempt, with the order its options or items are shown in."""
-
-    question_id: str
-    option_order: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -33,26 +27,6 @@ class AttemptResult:
     percent: float
     passed: bool
     items: list[ItemResult] = field(default_factory=list)
-
-
-def build_attempt(quiz: Quiz, rng: random.Random) -> list[PlannedQuestion]:
-    """Draw and order the questions and their options for a new attempt; deterministic for a given rng."""
-    settings = quiz.settings
-    questions = list(quiz.questions)
-    if settings.draw is not None:
-        questions = rng.sample(questions, settings.draw)
-        if not settings.shuffle_questions:
-            questions.sort(key=quiz.questions.index)
-    elif settings.shuffle_questions:
-        rng.shuffle(questions)
-    plan = []
-    for question in questions:
-        order = [o.id for o in question.options]
-        # Matching and ordering are always shuffled: their written order is the answer.
-        if settings.shuffle_options or question.type in ("matching", "ordering"):
-            rng.shuffle(order)
-        plan.append(PlannedQuestion(question.id, tuple(order)))
-    return plan
 
 
 def grade_attempt(quiz: Quiz, plan: Iterable[PlannedQuestion], responses: Mapping[str, Any]) -> AttemptResult:
@@ -94,3 +68,18 @@ def final_score(percents: list[float], method: str) -> float | None:
 def may_see_review(settings: QuizSettings, passed_ever: bool) -> bool:
     """Whether correct answers and feedback may be shown after submitting."""
     return settings.review == "after_submit" or (settings.review == "after_pass" and passed_ever)
+
+
+def shown_points(points: float | None) -> str:
+    """Points for people: at most one decimal, half up ("7.3", "7.5", "9"), never "7.33333"."""
+    if points is None:
+        return "–"
+    rounded = Decimal(repr(float(points))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{rounded:f}".removesuffix(".0")
+
+
+def shown_percent(percent: float | None) -> str:
+    """A whole percentage, rounded down so that a shown score reaches the pass mark only when it passed."""
+    if percent is None:
+        return "–"
+    return str(math.floor(round(float(percent), 6)))

@@ -35,6 +35,7 @@ class Option:
     text: str
     correct: bool = False
     feedback: str = ""
+    line: int = field(default=0, compare=False)  # where it is written, for item-writing checks
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+from .model import Question
+from .types import normalise_text, type_of
 
 
 @dataclass(frozen=True)
@@ -83,3 +86,87 @@ def item_statistics(rows: Iterable[ItemRow]) -> dict[str, ItemStats]:
         result[question_id] = ItemStats(question_id, len(items), facility, discrimination, dict(counts),
                                         _flag(facility, discrimination, len(items)))
     return result
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    label: str
+    count: int
+    right: bool | None = None  # whether this is (part of) the right answer; None for "(no answer)"
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """How a question was answered, in a shape that fits its type, for trainers."""
+
+    counts: str  # what each row counts, as a verb: "chosen", "typed"
+    total: int
+    rows: tuple[BreakdownRow, ...]
+
+
+def _empty(response: Any) -> bool:
+    return response in (None, [], {}) or (isinstance(response, str) and not response.strip())
+
+
+def _choices(question: Question, responses: list[Any]) -> Breakdown:
+    rows = [BreakdownRow(o.text, sum(o.id in _chosen(r) for r in responses), o.correct) for o in question.options]
+    return Breakdown("chosen", len(responses), tuple(rows))
+
+
+def _pairs(question: Question, responses: list[Any]) -> Breakdown:
+    rows = []
+    for pair_id, left, right in question.pairs:
+        chosen = [_option_text(question, r.get(pair_id)) for r in responses if isinstance(r, dict)]
+        wrong = Counter(c for c in chosen if c != right)
+        note = ", ".join(f"{text or 'nothing'} ({n})" for text, n in wrong.most_common(2))
+        rows.append(BreakdownRow(f"{left} → {right}", sum(c == right for c in chosen), True,
+                                 f"chosen instead: {note}" if note else ""))
+    return Breakdown("matched right", len(responses), tuple(rows))
+
+
+def _items(question: Question, responses: list[Any]) -> Breakdown:
+    rows = []
+    for place, option in enumerate(question.options):
+        at = [r[place] if isinstance(r, list) and place < len(r) else None for r in responses]
+        wrong = Counter(_option_text(question, a) for a in at if a != option.id)
+        note = ", ".join(f"{text or 'nothing'} ({n})" for text, n in wrong.most_common(2))
+        rows.append(BreakdownRow(f"{place + 1}. {option.text}", sum(a == option.id for a in at), True,
+                                 f"placed here instead: {note}" if note else ""))
+    return Breakdown("put in this place", len(responses), tuple(rows))
+
+
+def _typed(question: Question, responses: list[Any]) -> Breakdown:
+    groups: dict[str, Counter[str]] = defaultdict(Counter)
+    for response in responses:
+        if isinstance(response, str) and response.strip():
+            groups[normalise_text(response)][response.strip()] += 1
+    accepted = {normalise_text(a) for a in question.accept}
+    rows = sorted((BreakdownRow(spellings.most_common(1)[0][0], sum(spellings.values()), key in accepted,
+                                ", ".join(s for s in spellings if s != spellings.most_common(1)[0][0]))
+                   for key, spellings in groups.items()), key=lambda row: (-row.count, row.label.casefold()))
+    return Breakdown("typed", len(responses), tuple(rows))
+
+
+def _described(question: Question, responses: list[Any]) -> Breakdown:
+    kind = type_of(question)
+    counts = Counter(kind.describe_response(question, r) for r in responses if not _empty(r))
+    return Breakdown("given", len(responses), tuple(BreakdownRow(text, n) for text, n in counts.most_common()))
+
+
+_BY_BLOCK = {"choices": _choices, "pairs": _pairs, "items": _items, "none": _typed}
+
+
+def breakdown(question: Question, responses: Iterable[Any]) -> Breakdown:
+    """Option counts for choices, per-pair right counts for matching, per-place for ordering, typed answers grouped."""
+    responses = list(responses)
+    result = _BY_BLOCK.get(type_of(question).block, _described)(question, responses)
+    unanswered = sum(_empty(r) for r in responses)
+    if unanswered:
+        result = Breakdown(result.counts, result.total, (*result.rows, BreakdownRow("(no answer)", unanswered)))
+    return result
+
+
+def _option_text(question: Question, option_id: Any) -> str:
+    option = question.option(option_id) if isinstance(option_id, str) else None
+    return option.text if option else ""

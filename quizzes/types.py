@@ -45,6 +45,10 @@ class QuestionType:
             return "(no answer)"
         return str(response)
 
+    def describe_right(self, question: Question) -> str:
+        """The right answer in words, for trainers and reviews."""
+        return "; ".join(o.text for o in question.options if o.correct)
+
 
 QUESTION_TYPES: dict[str, type[QuestionType]] = {}
 
@@ -178,6 +182,9 @@ class Matching(QuestionType):
         left = {pid: text for pid, text, _r in question.pairs}
         return "; ".join(f"{left.get(k, k)} → {_text(question, v)}" for k, v in response.items())
 
+    def describe_right(self, question):
+        return "; ".join(f"{left} → {right}" for _pid, left, right in question.pairs)
+
 
 @register
 class Ordering(QuestionType):
@@ -219,6 +226,9 @@ class Ordering(QuestionType):
     def describe_response(self, question, response):
         return " → ".join(_text(question, r) for r in response) if response else "(no answer)"
 
+    def describe_right(self, question):
+        return " → ".join(o.text for o in question.options)
+
 
 def normalise_text(value: str) -> str:
     """Case, spaces and end punctuation do not matter in short text answers."""
@@ -248,3 +258,6 @@ class ShortText(QuestionType):
             return 0.0
         given = normalise_text(response)
         return 1.0 if any(given == normalise_text(a) for a in question.accept) else 0.0
+
+    def describe_right(self, question):
+        return " or ".join(f"“{a}”" for a in question.accept)

@@ -9,6 +9,7 @@ import yaml
 from lms.content import frontmatter
 
 from .collector import Collector
+from .itemchecks import check_items
 from .model import MANIFEST, Course, CourseInvalid, Problem
 from .units import load_units
 
@@ -47,6 +48,8 @@ def check_course(path: str | Path) -> tuple[Course | None, list[Problem]]:
         return None, [Problem(MANIFEST, exc.line, exc.message)]
     loader.manifest_lines = frontmatter.path_lines(yaml.compose(manifest_path.read_text(encoding="utf-8")))
     course = load_units(loader, manifest, key_lines, item_lines)
+    if course is not None:
+        loader.problems.extend(check_items(course))
     course_obj = None
     if course is not None and not any(p.severity == "error" for p in loader.problems):
         course.content_hash = _content_hash(root)

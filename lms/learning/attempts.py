@@ -1,19 +1,25 @@
-"""Quiz attempts: start once, save as the learner goes, submit exactly once, grade on the server."""
+"""Quiz attempts: start once, save as the learner goes, submit exactly once, grade on the server.
+
+The caller owns the transaction: nothing here commits or rolls back. Every write of an attempt's
+answers first claims the attempt row with an UPDATE that only matches while it is open, so a save
+racing a submit either lands before the grading (and is graded) or changes nothing.
+"""
 from __future__ import annotations
 
-import dataclasses
 import random
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy.orm import Session, object_session
 
 import quizzes
 from lms.content.model import Course, QuizContent
 from lms.db.models import AttemptItem, QuizAttempt, User
 
 GRACE = timedelta(seconds=90)  # a slow connection should not cost the last answer
+ALREADY_SUBMITTED = "This attempt was already submitted; its answers can no longer change, so nothing was changed."
 
 
 class AttemptError(Exception):
@@ -38,59 +44,59 @@ def attempts_left(content: QuizContent, attempts: list[QuizAttempt]) -> int | No
     return None if allowed is None else max(0, allowed - len(attempts))
 
 
-def start(session: Session, course: Course, content: QuizContent, user: User, now: datetime, seed: int | None = None) -> QuizAttempt:
-    """The open attempt if there is one, else a new one with its questions and option order fixed."""
-    key = open_key(user.id, content.quiz.id)
-    existing = session.scalar(select(QuizAttempt).where(QuizAttempt.open_key == key))
+def open_attempt(session: Session, user_id: int, quiz_id: str) -> QuizAttempt | None:
+    return session.scalar(select(QuizAttempt).where(QuizAttempt.open_key == open_key(user_id, quiz_id)))
+
+
+def start(session: Session, course: Course, content: QuizContent, user: User, now: datetime,
+          seed: float | None = None) -> QuizAttempt:
+    """The open attempt if there is one, else a new one (flushed) with its questions, option order and tokens fixed.
+
+    A double click can race this: the second insert breaks the one-open-attempt constraint and the
+    flush raises IntegrityError; the caller rolls back and takes `open_attempt`.
+    """
+    existing = open_attempt(session, user.id, content.quiz.id)
     if existing is not None:
         return existing
     attempts = attempts_of(session, user.id, content.quiz.id)
     if attempts_left(content, attempts) == 0:
         raise AttemptError(f"You have used all {content.quiz.settings.attempts} attempts at this quiz.", 403)
-    rng = random.Random(seed)
-    plan = [dataclasses.asdict(p) for p in quizzes.build_attempt(content.quiz, rng)]
+    plan = quizzes.build_attempt(content.quiz, random.Random(seed))
     limit = content.quiz.settings.time_limit_minutes
     attempt = QuizAttempt(
-        user_id=user.id, quiz_id=content.quiz.id, number=len(attempts) + 1, open_key=key, plan=plan,
-        started_at=now, deadline=now + timedelta(minutes=limit) if limit else None, content_version=course.full_version,
+        user_id=user.id, quiz_id=content.quiz.id, number=len(attempts) + 1, open_key=open_key(user.id, content.quiz.id),
+        plan=[p.to_json() for p in plan], started_at=now,
+        deadline=now + timedelta(minutes=limit) if limit else None, content_version=course.full_version,
     )
-    attempt.items = [AttemptItem(question_id=p["question_id"], position=i) for i, p in enumerate(plan)]
+    attempt.items = [AttemptItem(question_id=p.question_id, position=i) for i, p in enumerate(plan)]
     session.add(attempt)
-    try:
-        session.commit()
-    except IntegrityError:  # a double click raced us: use the attempt the other request made
-        session.rollback()
-        existing = session.scalar(select(QuizAttempt).where(QuizAttempt.open_key == key))
-        if existing is None:
-            raise
-        return existing
+    session.flush()
     return attempt
 
 
-def planned_questions(content: QuizContent, attempt: QuizAttempt) -> list[tuple[quizzes.Question, list[str]]]:
-    """The attempt's questions in its order, each with its option order; questions since deleted are skipped."""
+def planned_questions(content: QuizContent, attempt: QuizAttempt) -> list[tuple[quizzes.Question, quizzes.PlannedQuestion]]:
+    """The attempt's questions in its order, each with its plan; questions since deleted are skipped."""
     result = []
-    for planned in attempt.plan:
+    for raw in attempt.plan:
+        planned = quizzes.PlannedQuestion.from_json(raw)
         try:
-            question = content.quiz.question(planned["question_id"])
-        except (KeyError, LookupError):
+            result.append((content.quiz.question(planned.question_id), planned))
+        except KeyError:
             continue
-        if question is not None:
-            result.append((question, list(planned.get("option_order") or ())))
     return result
 
 
-def _plan_objects(attempt: QuizAttempt, content: QuizContent):
-    known = {q.id for q in content.quiz.questions}
-    return [quizzes.PlannedQuestion(**p) if not isinstance(p, quizzes.PlannedQuestion) else p
-            for p in _as_planned(attempt.plan) if p["question_id"] in known]
+def ensure_tokens(content: QuizContent, attempt: QuizAttempt) -> bool:
+    """Give an attempt opened before form tokens existed its tokens; True when the plan changed (the caller commits)."""
+    questions = {q.id: q for q in content.quiz.questions}
+    old = [quizzes.PlannedQuestion.from_json(raw) for raw in attempt.plan]
+    if not any(p.question_id in questions and p.needs_tokens(questions[p.question_id]) for p in old):
+        return False
+    attempt.plan = [(p.with_tokens(questions[p.question_id]) if p.question_id in questions else p).to_json() for p in old]
+    return True
 
 
-def _as_planned(plan: list) -> list[dict]:
-    return [{"question_id": p["question_id"], "option_order": tuple(p.get("option_order") or ())} for p in plan]
-
-
-def responses_from_form(content: QuizContent, attempt: QuizAttempt, form) -> dict[str, object]:
+def responses_from_form(content: QuizContent, attempt: QuizAttempt, form: Any) -> dict[str, object]:
     """Read and validate every answer in a submitted form; refuses fields for questions not in the attempt."""
     questions = planned_questions(content, attempt)
     ids = {q.id for q, _ in questions}
@@ -98,10 +104,11 @@ def responses_from_form(content: QuizContent, attempt: QuizAttempt, form) -> dic
         if name.startswith("q-") and not any(name == f"q-{qid}" or name.startswith(f"q-{qid}-") for qid in ids):
             raise AttemptError("The form has an answer to a question that is not in this attempt.")
     responses: dict[str, object] = {}
-    for question, _order in questions:
-        kind = quizzes.QUESTION_TYPES[question.type]()
+    for question, planned in questions:
+        kind = quizzes.type_of(question)
         try:
-            responses[question.id] = kind.validate(question, kind.response_from_form(question, form))
+            answers = quizzes.AnswerForm(form, question, planned)
+            responses[question.id] = kind.validate(question, kind.response_from_form(question, answers))
         except quizzes.InvalidResponse as exc:
             raise AttemptError(f"An answer in the form is not one of the choices offered ({exc}).") from None
     return responses
@@ -111,16 +118,31 @@ def saved_responses(attempt: QuizAttempt) -> dict[str, object]:
     return {item.question_id: (item.response or {}).get("value") for item in attempt.items if item.response is not None}
 
 
-def save(attempt: QuizAttempt, responses: dict[str, object], now: datetime) -> None:
-    """Store answers on an open attempt (the caller commits)."""
-    if attempt.submitted_at is not None:
-        raise AttemptError("This attempt was already submitted; its answers can no longer change.", 409)
-    items = {item.question_id: item for item in attempt.items}
+def _claim_open(session: Session, attempt: QuizAttempt, **values: Any) -> bool:
+    """Lock the attempt's row if it is still open (a write lock on SQLite, a row lock on PostgreSQL)."""
+    statement = (update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None))
+                 .values(**(values or {"open_key": QuizAttempt.open_key}))
+                 .execution_options(synchronize_session=False))
+    return cast(CursorResult[Any], session.execute(statement)).rowcount == 1
+
+
+def save(attempt: QuizAttempt, responses: Mapping[str, object], now: datetime) -> None:
+    """Store answers on an attempt that is still open, in the caller's transaction.
+
+    Raises AttemptError (409) and writes nothing when the attempt was submitted, even by a request
+    that committed a moment ago.
+    """
+    session = object_session(attempt)
+    assert session is not None, "an attempt being saved belongs to a session"
+    if not _claim_open(session, attempt):
+        raise AttemptError(ALREADY_SUBMITTED, 409)
+    planned = {item.question_id for item in attempt.items}
     for question_id, response in responses.items():
-        item = items.get(question_id)
-        if item is not None:
-            item.response = {"value": response}
-            item.saved_at = now
+        if question_id in planned:  # written by statement: the loaded rows may be older than the lock
+            session.execute(update(AttemptItem).where(AttemptItem.attempt_id == attempt.id,
+                                                      AttemptItem.question_id == question_id)
+                            .values(response={"value": response}, saved_at=now)
+                            .execution_options(synchronize_session=False))
 
 
 def is_overdue(attempt: QuizAttempt, now: datetime) -> bool:
@@ -128,22 +150,21 @@ def is_overdue(attempt: QuizAttempt, now: datetime) -> bool:
 
 
 def submit(session: Session, content: QuizContent, attempt: QuizAttempt, now: datetime) -> bool:
-    """Grade and close the attempt exactly once; False when another request already did."""
-    claimed = session.execute(
-        update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None))
-        .values(submitted_at=now, open_key=None)
-    ).rowcount
-    if not claimed:
-        session.rollback()
+    """Close and grade the attempt exactly once, from the answers stored when it closed; False when already closed."""
+    if not _claim_open(session, attempt, submitted_at=now, open_key=None):
         return False
     session.refresh(attempt)
-    result = quizzes.grade_attempt(content.quiz, _plan_objects(attempt, content), saved_responses(attempt))
-    items = {item.question_id: item for item in attempt.items}
+    items = list(session.scalars(select(AttemptItem).where(AttemptItem.attempt_id == attempt.id)
+                                 .order_by(AttemptItem.position).execution_options(populate_existing=True)))
+    plan = [p for _q, p in planned_questions(content, attempt)]  # questions since deleted from the course drop out
+    known = {p.question_id for p in plan}
+    stored = {i.question_id: (i.response or {}).get("value") for i in items if i.response is not None and i.question_id in known}
+    result = quizzes.grade_attempt(content.quiz, plan, stored)
+    by_id = {item.question_id: item for item in items}
     for item_result in result.items:
-        item = items.get(item_result.question_id)
-        if item is not None:
-            item.score = item_result.score
-            item.points = item_result.points
+        if item_result.question_id in by_id:
+            by_id[item_result.question_id].score = item_result.score
+            by_id[item_result.question_id].points = item_result.points
     attempt.score, attempt.max_score = result.score, result.max_score
     attempt.percent, attempt.passed = result.percent, result.passed
     return True

@@ -1,9 +1,12 @@
 """Quiz pages: start, answer (saved as you go), submit once, review."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from datetime import datetime
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
 
 import quizzes
 from lms.content.model import Course, QuizContent
@@ -12,21 +15,16 @@ from lms.db.session import get_session
 from lms.learning import attempts, progress, recording
 from lms.web.access import learner
 from lms.web.clock import now
-from lms.web.context import signing_key
+from lms.web.context import course, signing_key
+from lms.web.forms import ActionForm
 
 bp = Blueprint("quiz", __name__, url_prefix="/learn")
-
-
-class ActionForm(FlaskForm):
-    """Only a CSRF token."""
-
-
-def _course() -> Course:
-    return current_app.extensions["lms.course"]
+bp.add_app_template_filter(quizzes.shown_points, "points")
+bp.add_app_template_filter(quizzes.shown_percent, "percent")
 
 
 def _content(quiz_id: str) -> QuizContent:
-    content = _course().quizzes.get(quiz_id)
+    content = course().quizzes.get(quiz_id)
     if content is None:
         abort(404)
     return content
@@ -59,7 +57,7 @@ def _fail(error: attempts.AttemptError):
 @learner
 def start_page(quiz_id: str):
     """A quiz's front page: settings, attempt history, start or continue."""
-    crs = _course()
+    crs = course()
     content = _content(quiz_id)
     _require_open(crs, content)
     history = attempts.attempts_of(get_session(), current_user.id, quiz_id)
@@ -73,82 +71,97 @@ def start_page(quiz_id: str):
 @learner
 def start(quiz_id: str):
     """Start an attempt (or return to the open one: a double click never makes two)."""
-    crs = _course()
+    crs = course()
     content = _content(quiz_id)
     _require_open(crs, content)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    session = get_session()
     try:
-        attempt = attempts.start(get_session(), crs, content, current_user, now())
+        attempt: QuizAttempt | None = attempts.start(session, crs, content, current_user, now())
+        session.commit()
     except attempts.AttemptError as exc:
+        session.rollback()
         flash(str(exc))
         return redirect(url_for("quiz.start_page", quiz_id=quiz_id))
+    except IntegrityError:  # a double click raced this request: use the attempt the other one made
+        session.rollback()
+        attempt = attempts.open_attempt(session, current_user.id, quiz_id)
+        if attempt is None:
+            raise
+    assert attempt is not None
     return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
 
 
 @bp.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
 @learner
-def attempt(attempt_id: int):
+def attempt(attempt_id: int) -> ResponseReturnValue:
     """Answer the questions; 'Save' keeps answers, 'Submit' grades them (once)."""
     attempt = _own_attempt(attempt_id)
     content = _content(attempt.quiz_id)
+    if request.method == "GET":
+        return _show(content, attempt)
+    return _answer(content, attempt, request.form.get("action", "save"))
+
+
+def _show(content: QuizContent, attempt: QuizAttempt) -> ResponseReturnValue:
+    current = now()
+    if attempt.submitted_at is None and attempts.is_overdue(attempt, current):
+        _submit_and_record(content, attempt, current)
+        flash("Time was up, so your saved answers were submitted.")
+    if attempt.submitted_at is not None:
+        return redirect(url_for("quiz.review", attempt_id=attempt.id))
+    if attempts.ensure_tokens(content, attempt):  # opened before form tokens existed
+        get_session().commit()
+    return render_template("quiz/attempt.html", content=content, attempt=attempt,
+                           questions=attempts.planned_questions(content, attempt),
+                           saved=attempts.saved_responses(attempt), form=ActionForm(), review=False)
+
+
+def _answer(content: QuizContent, attempt: QuizAttempt, action: str) -> ResponseReturnValue:
+    """Save the form's answers and, for 'Submit', grade them, all in one transaction."""
     session = get_session()
     current = now()
-    if request.method == "GET":
-        if attempt.submitted_at is None and attempts.is_overdue(attempt, current):
-            _submit_and_record(content, attempt, current)
-            flash("Time was up, so your saved answers were submitted.")
-        if attempt.submitted_at is not None:
-            return redirect(url_for("quiz.review", attempt_id=attempt.id))
-        return _render_attempt(content, attempt, attempts.saved_responses(attempt))
-
-    if not ActionForm().validate_on_submit():
-        abort(400)
     try:
         responses = attempts.responses_from_form(content, attempt, request.form)
     except attempts.AttemptError as exc:
         return _fail(exc)
-    action = request.form.get("action", "save")
-    if attempt.submitted_at is not None:
-        if action == "submit" and _same_answers(attempt, responses):
-            return redirect(url_for("quiz.review", attempt_id=attempt.id))  # a resent form: same result
-        return _fail(attempts.AttemptError("This attempt was already submitted; nothing was changed.", 409))
-    if attempts.is_overdue(attempt, current):
+    if attempt.submitted_at is None and attempts.is_overdue(attempt, current):
         _submit_and_record(content, attempt, current)
         flash("Time was up before this page was sent, so your answers saved until then were submitted.")
         return redirect(url_for("quiz.review", attempt_id=attempt.id))
-    attempts.save(attempt, responses, current)
-    session.commit()
+    try:
+        attempts.save(attempt, responses, current)
+    except attempts.AttemptError as exc:  # submitted already, perhaps by a request that finished a moment ago
+        session.rollback()
+        if action == "submit" and _same_answers(attempt, responses):
+            return redirect(url_for("quiz.review", attempt_id=attempt.id))  # a resent form: same result
+        return _fail(exc)
     if action == "submit":
-        if not _submit_and_record(content, attempt, current):
-            session.refresh(attempt)
+        _submit_and_record(content, attempt, current)
         return redirect(url_for("quiz.review", attempt_id=attempt.id))
+    session.commit()
     flash("Your answers are saved. You can come back and finish later.")
     return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
 
 
-def _same_answers(attempt: QuizAttempt, responses: dict) -> bool:
+def _same_answers(attempt: QuizAttempt, responses: dict[str, object]) -> bool:
     saved = attempts.saved_responses(attempt)
     return all(_norm(saved.get(qid)) == _norm(value) for qid, value in responses.items())
 
 
-def _norm(value):
+def _norm(value: object) -> object:
     return None if value in (None, "", [], {}) else value
 
 
-def _submit_and_record(content: QuizContent, attempt: QuizAttempt, current) -> bool:
+def _submit_and_record(content: QuizContent, attempt: QuizAttempt, current: datetime) -> bool:
+    """Grade the attempt, record the progress it makes (completions, certificates), commit once."""
     session = get_session()
-    done = attempts.submit(session, content, attempt, current)
-    if done:
-        recording.record_progress(session, _course(), current_user, current, signing_key())
-        session.commit()
-    return done
-
-
-def _render_attempt(content: QuizContent, attempt: QuizAttempt, saved: dict):
-    return render_template("quiz/attempt.html", content=content, attempt=attempt,
-                           questions=attempts.planned_questions(content, attempt), saved=saved, form=ActionForm(),
-                           review=False)
+    if not attempts.submit(session, content, attempt, current):
+        session.rollback()
+        session.refresh(attempt)
+        return False
+    recording.record_progress(session, course(), current_user, current, signing_key())
+    session.commit()
+    return True
 
 
 @bp.route("/reviews/<int:attempt_id>")

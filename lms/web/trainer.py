@@ -11,7 +11,6 @@ import quizzes
 from lms.db.enums import CommentTarget, Role
 from lms.db.models import Cohort, Comment, PilotLogEntry, QuizAttempt, User
 from lms.db.session import get_session
-from lms.learning import attempts as attempts_service
 from lms.learning import pilot, progress, reports
 from lms.web.access import staff
 from lms.web.clock import now
@@ -107,28 +106,24 @@ def quiz_report(cohort_id: int, quiz_id: str):
     members = list(session.scalars(select(User).where(User.cohort_id == group.id, User.role == Role.TSP).order_by(User.name)))
     tries = reports.quiz_attempts(session, [m.id for m in members], quiz_id)
     first_only = request.args.get("attempts") != "all"
-    stats = quizzes.item_statistics(reports.item_rows(tries, first_only=first_only))
+    rows = reports.item_rows(tries, first_only=first_only)
+    stats = quizzes.item_statistics(rows)
     by_learner: dict[int, list[QuizAttempt]] = {}
     for attempt in tries:
         by_learner.setdefault(attempt.user_id, []).append(attempt)
     return render_template("trainer/quiz.html", cohort=group, content=content, members=members, by_learner=by_learner,
-                           stats=stats, first_only=first_only)
+                           stats=stats, breakdowns=reports.breakdowns(content.quiz, rows), first_only=first_only)
 
 
 @bp.route("/attempts/<int:attempt_id>")
 @staff
 def attempt(attempt_id: int):
-    """One attempt, down to each answer."""
+    """One attempt, down to each answer: question, the learner's answer and the right one in words, points, feedback."""
     item = get_session().get(QuizAttempt, attempt_id) or abort(404)
     learner = _learner(item.user_id)
     content = course().quizzes.get(item.quiz_id) or abort(404)
-    answers = []
-    saved = attempts_service.saved_responses(item)
-    scores = {i.question_id: i for i in item.items}
-    for question, _order in attempts_service.planned_questions(content, item):
-        kind = quizzes.QUESTION_TYPES[question.type]()
-        answers.append((question, kind.describe_response(question, saved.get(question.id)), scores.get(question.id)))
-    return render_template("trainer/attempt.html", attempt=item, learner=learner, content=content, answers=answers)
+    return render_template("trainer/attempt.html", attempt=item, learner=learner, content=content,
+                           answers=reports.attempt_answers(content, item))
 
 
 @bp.route("/learners/<int:user_id>")

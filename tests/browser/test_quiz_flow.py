@@ -41,6 +41,12 @@ def test_fail_review_retake_pass(page, live_server, app):
         choose(page, question, right=True)
     page.get_by_role("button", name="Save answers").click()
     expect(page.get_by_text("Your answers are saved")).to_be_visible()
+    page.reload()  # the saved choices come back, though the page names them only by this attempt's tokens
+    for question in quiz.questions:
+        section = page.locator("section.question", has=page.get_by_text(question.stem.splitlines()[0][:40]))
+        for option in question.options:
+            (expect(section.get_by_label(option.text)).to_be_checked() if option.correct
+             else expect(section.get_by_label(option.text)).not_to_be_checked())
     page.get_by_role("button", name="Submit for grading").click()
     expect(page.get_by_role("heading", name="Your result: 100%")).to_be_visible()
     expect(page.get_by_text("Passed", exact=True)).to_be_visible()

@@ -1,30 +1,54 @@
-"""Taking a quiz through the test client, as a learner's browser would post it."""
+"""Taking a quiz through the test client, as a learner's browser would post it.
+
+A page names each choice by a token of its attempt (see quizzes/plan.py), so answers are posted
+with the tokens the attempt's plan gives each option, as the page the learner sees offers them.
+"""
 from __future__ import annotations
 
 import re
 
+from quizzes import PlannedQuestion, Question
 
-def correct_form(question) -> dict[str, object]:
+
+def correct_form(question: Question, planned: PlannedQuestion) -> dict[str, object]:
     """Form fields that answer a question correctly, per its type."""
     name = f"q-{question.id}"
+    token = planned.tokens.get
     if question.type in ("single", "truefalse"):
-        return {name: next(o.id for o in question.options if o.correct)}
+        return {name: token(next(o.id for o in question.options if o.correct))}
     if question.type == "multiple":
-        return {name: [o.id for o in question.options if o.correct]}
+        return {name: [token(o.id) for o in question.options if o.correct]}
     if question.type == "text":
         return {name: question.accept[0]}
     if question.type == "matching":
-        return {f"{name}-{pair_id}": pair_id for pair_id, _left, _right in question.pairs}
+        first = {}
+        for option in question.options:  # a text shared by several items is offered once, as its first option
+            first.setdefault(option.text, option.id)
+        return {f"{name}-{planned.slots[pid]}": token(first[right]) for pid, _left, right in question.pairs}
     if question.type == "ordering":
-        return {f"{name}-{o.id}": str(i + 1) for i, o in enumerate(question.options)}
+        return {f"{name}-{planned.slots[o.id]}": str(i + 1) for i, o in enumerate(question.options)}
     raise AssertionError(f"no answer helper for {question.type}")
 
 
-def wrong_form(question) -> dict[str, object]:
+def wrong_form(question: Question, planned: PlannedQuestion) -> dict[str, object]:
     """Form fields that answer a question wrongly (or not at all)."""
     if question.type in ("single", "truefalse"):
-        return {f"q-{question.id}": next(o.id for o in question.options if not o.correct)}
+        return {f"q-{question.id}": planned.tokens[next(o.id for o in question.options if not o.correct)]}
     return {}
+
+
+def option_token(app, attempt_id: int, question_id: str, option_id: str) -> str:
+    """The value an attempt's page gives one option."""
+    return plan_of(app, attempt_id)[question_id].tokens[option_id]
+
+
+def plan_of(app, attempt_id: int) -> dict[str, PlannedQuestion]:
+    from lms.db.models import QuizAttempt
+    from lms.db.session import get_session
+
+    with app.app_context():
+        attempt = get_session().get(QuizAttempt, attempt_id)
+        return {p["question_id"]: PlannedQuestion.from_json(p) for p in attempt.plan}
 
 
 def start_attempt(client, auth, quiz_id: str) -> int:
@@ -38,13 +62,19 @@ def question_ids_on_page(client, attempt_id: int) -> list[str]:
     return list(dict.fromkeys(re.findall(r'id="h-([a-z0-9-]+)"', html)))
 
 
+def answers(app, client, attempt_id: int, quiz_id: str, correct: bool = True) -> dict[str, object]:
+    """Form fields answering every question shown on an attempt's page, rightly or wrongly."""
+    quiz = app.extensions["lms.course"].quizzes[quiz_id].quiz
+    plan = plan_of(app, attempt_id)
+    data: dict[str, object] = {}
+    for qid in question_ids_on_page(client, attempt_id):
+        data.update((correct_form if correct else wrong_form)(quiz.question(qid), plan[qid]))
+    return data
+
+
 def take_quiz(app, client, auth, quiz_id: str, correct: bool = True, action: str = "submit"):
     """Start (or continue) an attempt, answer every question shown, and submit; returns (attempt id, response)."""
     attempt_id = start_attempt(client, auth, quiz_id)
-    quiz = app.extensions["lms.course"].quizzes[quiz_id].quiz
-    data: dict[str, object] = {"action": action}
-    for qid in question_ids_on_page(client, attempt_id):
-        question = quiz.question(qid)
-        data.update(correct_form(question) if correct else wrong_form(question))
+    data: dict[str, object] = {"action": action, **answers(app, client, attempt_id, quiz_id, correct)}
     response = auth.post(f"/learn/attempts/{attempt_id}", data, page=f"/learn/attempts/{attempt_id}")
     return attempt_id, response

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from lms.db.models import QuizAttempt
 from lms.db.session import get_session
 from tests.conftest import Auth, user_id
-from tests.lms.quiz_helpers import correct_form, question_ids_on_page, start_attempt, take_quiz
+from tests.lms.quiz_helpers import answers, option_token, start_attempt, take_quiz
 
 
 def attempts_count(app, who="tsp") -> int:
@@ -48,17 +48,14 @@ def test_no_quiz_page_shows_an_answer_or_feedback_before_submission(app, client,
 def test_double_submit_gives_one_attempt_and_the_same_result(app, client, auth):
     auth.login()
     attempt_id = start_attempt(client, auth, "quiz-basics")
-    quiz = app.extensions["lms.course"].quizzes["quiz-basics"].quiz
-    data = {"action": "submit"}
-    for qid in question_ids_on_page(client, attempt_id):
-        data.update(correct_form(quiz.question(qid)))
+    data = {"action": "submit", **answers(app, client, attempt_id, "quiz-basics")}
     first = auth.post(f"/learn/attempts/{attempt_id}", data, page=f"/learn/attempts/{attempt_id}")
     second = auth.post(f"/learn/attempts/{attempt_id}", data, page="/learn/quizzes/quiz-basics")
     assert first.status_code == second.status_code == 302
     assert first.headers["Location"] == second.headers["Location"]
     assert attempts_count(app) == 1
     # A resent form with different answers is refused and changes nothing.
-    changed = dict(data, **{"q-q-basics-blind": "transformative"})
+    changed = dict(data, **{"q-q-basics-blind": option_token(app, attempt_id, "q-basics-blind", "transformative")})
     refused = auth.post(f"/learn/attempts/{attempt_id}", changed, page="/learn/quizzes/quiz-basics")
     assert refused.status_code == 409
     with app.app_context():
@@ -75,25 +72,28 @@ def test_double_click_on_start_makes_one_attempt(app, client, auth):
 def test_saved_answers_survive_a_dropped_connection(app, client, auth):
     auth.login()
     attempt_id = start_attempt(client, auth, "quiz-basics")
-    auth.post(f"/learn/attempts/{attempt_id}", {"action": "save", "q-q-basics-blind": "blind"}, page=f"/learn/attempts/{attempt_id}")
+    blind = option_token(app, attempt_id, "q-basics-blind", "blind")
+    auth.post(f"/learn/attempts/{attempt_id}", {"action": "save", "q-q-basics-blind": blind}, page=f"/learn/attempts/{attempt_id}")
     # The connection drops: a new browser session logs in again and resumes.
     fresh = app.test_client()
     Auth(fresh).login()
     start_page = fresh.get("/learn/quizzes/quiz-basics").get_data(as_text=True)
     assert "Continue your attempt" in start_page
     html = fresh.get(f"/learn/attempts/{attempt_id}").get_data(as_text=True)
-    assert re.search(r'value="blind"\s+checked', html)
+    assert re.search(rf'value="{blind}"\s+checked', html)
     assert attempts_count(app) == 1
 
 
 @pytest.mark.parametrize("tamper, status", [
     ({"q-q-basics-blind": "no-such-option"}, 400),
+    ({"q-q-basics-blind": "transformative"}, 400),  # an option id instead of this attempt's token for it
     ({"q-q-final-police": "decline"}, 400),  # a question that is not in this attempt
 ])
 def test_tampered_forms_are_refused_and_change_nothing(app, client, auth, tamper, status):
     auth.login()
     attempt_id = start_attempt(client, auth, "quiz-basics")
-    auth.post(f"/learn/attempts/{attempt_id}", {"action": "save", "q-q-basics-blind": "blind"}, page=f"/learn/attempts/{attempt_id}")
+    blind = option_token(app, attempt_id, "q-basics-blind", "blind")
+    auth.post(f"/learn/attempts/{attempt_id}", {"action": "save", "q-q-basics-blind": blind}, page=f"/learn/attempts/{attempt_id}")
     response = auth.post(f"/learn/attempts/{attempt_id}", {"action": "submit", **tamper}, page=f"/learn/attempts/{attempt_id}")
     assert response.status_code == status
     with app.app_context():
@@ -162,7 +162,8 @@ def test_review_never_shows_answers_when_the_quiz_says_so(make_app, course_dir):
 def test_time_limit_submits_saved_answers(make_app, course_dir, clock):
     timed, client, auth = basics_quiz_with(make_app, course_dir, "grading: highest", "grading: highest\ntime_limit_minutes: 10")
     attempt_id = start_attempt(client, auth, "quiz-basics")
-    auth.post(f"/learn/attempts/{attempt_id}", {"action": "save", "q-q-basics-blind": "blind"}, page=f"/learn/attempts/{attempt_id}")
+    blind = option_token(timed, attempt_id, "q-basics-blind", "blind")
+    auth.post(f"/learn/attempts/{attempt_id}", {"action": "save", "q-q-basics-blind": blind}, page=f"/learn/attempts/{attempt_id}")
     clock.advance(minutes=15)
     response = client.get(f"/learn/attempts/{attempt_id}")
     assert response.status_code == 302 and f"/learn/reviews/{attempt_id}" in response.headers["Location"]
@@ -181,28 +182,73 @@ def test_module_page_lists_the_attempt_history(app, client, auth):
     assert "100%" in html and "not passed" in html
 
 
-def test_matching_items_that_share_an_answer_offer_it_once_and_score_full(make_app):
+def test_matching_items_that_share_an_answer_offer_it_once_and_score_full(make_app, course_dir):
     """Sorting items into groups (two "Quick win" items): the learner sees each group once and can get every item right."""
-    from tests.conftest import SHIPPED_COURSE
-
-    app = make_app(SHIPPED_COURSE)
+    path = course_dir / "modules/basics/quiz.md"
+    path.write_text(path.read_text() + SORTING)
+    app = make_app(course_dir)
     client = app.test_client()
     auth = Auth(client)
     auth.login()
-    quiz = app.extensions["lms.course"].quizzes["quiz-tsp-role"].quiz
-    sorting = quiz.question("q-tsp-quick-or-structural")
-    assert len({right for _p, _l, right in sorting.pairs}) < len(sorting.pairs)  # the shipped question shares answers
-    attempt_id = start_attempt(client, auth, "quiz-tsp-role")
+    sorting = app.extensions["lms.course"].quizzes["quiz-basics"].quiz.question("q-basics-sort")
+    attempt_id = start_attempt(client, auth, "quiz-basics")
     html = client.get(f"/learn/attempts/{attempt_id}").get_data(as_text=True)
-    data = {"action": "submit"}
-    for qid in question_ids_on_page(client, attempt_id):
-        data.update(correct_form(quiz.question(qid)))
-    for pair_id, _left, right in sorting.pairs:
-        select_html = re.search(rf'<select id="q-{sorting.id}-{pair_id}".*?</select>', html, re.S).group(0)
-        offered = dict((label, value) for value, label in re.findall(r'<option value="([^"]+)"[^>]*>([^<]+)</option>', select_html))
+    data = {"action": "submit", **answers(app, client, attempt_id, "quiz-basics")}
+    for select_html in re.findall(r'<select id="q-q-basics-sort-.*?</select>', html, re.S):
+        name = re.search(r'name="([^"]+)"', select_html).group(1)
+        label = re.search(rf'<label for="{name}">([^<]+)</label>', html).group(1)
+        offered = dict((text, value) for value, text in re.findall(r'<option value="([^"]+)"[^>]*>([^<]+)</option>', select_html))
         assert sorted(offered) == ["Quick win", "Structural change"]
-        data[f"q-{sorting.id}-{pair_id}"] = offered[right]  # what a learner picking the right label sends
+        right = next(r for _p, left, r in sorting.pairs if left == label)
+        data[name] = offered[right]  # what a learner picking the right label sends
     auth.post(f"/learn/attempts/{attempt_id}", data, page=f"/learn/attempts/{attempt_id}")
     with app.app_context():
         attempt = get_session().get(QuizAttempt, attempt_id)
         assert attempt.submitted_at is not None and attempt.percent == 100
+        assert {i.question_id: i.score for i in attempt.items}["q-basics-sort"] == 1
+
+
+SORTING = """
+## Question: q-basics-sort
+type: matching
+
+Sort each change.
+
+- Women-only hours => Quick win {#hours}
+- A female outreach worker => Quick win {#worker}
+- A policy on confidentiality => Structural change {#policy}
+
+> Quick wins first.
+"""
+
+
+def test_an_attempt_opened_before_form_tokens_gets_them_and_keeps_its_answers(app, client, auth):
+    """An attempt whose plan predates tokens (opened before an upgrade): its page shows tokens, its answers stay."""
+    auth.login()
+    attempt_id = start_attempt(client, auth, "quiz-basics")
+    with app.app_context():
+        session = get_session()
+        attempt = session.get(QuizAttempt, attempt_id)
+        attempt.plan = [{"question_id": p["question_id"], "option_order": p["option_order"]} for p in attempt.plan]
+        next(i for i in attempt.items if i.question_id == "q-basics-blind").response = {"value": "blind"}
+        session.commit()
+    html = client.get(f"/learn/attempts/{attempt_id}").get_data(as_text=True)
+    blind = option_token(app, attempt_id, "q-basics-blind", "blind")
+    assert re.search(rf'value="{blind}"\s+checked', html) and 'value="blind"' not in html
+    response = auth.post(f"/learn/attempts/{attempt_id}", {"action": "submit", "q-q-basics-blind": blind},
+                         page=f"/learn/attempts/{attempt_id}")
+    assert response.status_code == 302
+    with app.app_context():
+        assert {i.question_id: i.score for i in get_session().get(QuizAttempt, attempt_id).items}["q-basics-blind"] == 1
+
+
+def test_a_save_after_submission_is_told_and_changes_nothing(app, client, auth):
+    auth.login()
+    attempt_id, _ = take_quiz(app, client, auth, "quiz-basics", correct=True)
+    wrong = option_token(app, attempt_id, "q-basics-blind", "transformative")
+    response = auth.post(f"/learn/attempts/{attempt_id}", {"action": "save", "q-q-basics-blind": wrong}, page="/learn/")
+    assert response.status_code == 409
+    assert "already submitted" in response.get_data(as_text=True)
+    with app.app_context():
+        attempt = get_session().get(QuizAttempt, attempt_id)
+        assert {i.question_id: (i.response or {}).get("value") for i in attempt.items}["q-basics-blind"] == "blind"
