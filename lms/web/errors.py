@@ -9,9 +9,12 @@ MESSAGES = {
     403: ("You don't have access to this page", "Your account cannot open this page. If you think it should, ask your trainer."),
     404: ("Page not found", "The page may have moved, or the link may be mistyped."),
     405: ("That action is not allowed here", "Go back and use the buttons on the page."),
-    413: ("That upload is too large", "Send a smaller file."),
+    413: ("That was too much to send at once", "The form or file is larger than this site accepts (2 MB), so nothing "
+          "was saved. Shorten the text or send a smaller file, then try again."),
     429: ("Too many tries", "Please wait a minute and try again."),
-    500: ("Something went wrong on our side", "Your work so far is saved. Please try again in a moment."),
+    # Only what is true: a failed request saved nothing of its own, and earlier saves are not in doubt.
+    500: ("Something went wrong on our side", "If you were saving something, check whether it was saved before "
+          "trying again. What you saved earlier is kept. Please try again in a moment."),
 }
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from lms.content.model import IMAGE_SUFFIXES, Course, Unit
 from lms.db.models import LessonProgress
 from lms.db.session import get_session
-from lms.learning import attempts, progress
+from lms.learning import attempts, once, progress
 from lms.web.access import learner
 from lms.web.clock import now
 
@@ -175,18 +175,11 @@ def mark_done(lesson_id: str):
     unit = crs.unit(crs.modules[les.module_id].unit_id)
     if not progress.unit_is_open(crs, snap, unit, now()):
         abort(403)
-    record = snap.lessons.get(lesson_id)
     current = now()
-    if record is None:
-        record = LessonProgress(user_id=current_user.id, lesson_id=lesson_id, first_viewed_at=current,
-                                last_viewed_at=current, content_version=crs.full_version)
-        session.add(record)
-        snap.lessons[lesson_id] = record
-    if record.completed_at is None:
-        record.seconds_spent += int(min(current - record.last_viewed_at, MAX_CREDITED_VIEW).total_seconds())
-        record.completed_at = current
-        record.content_version = crs.full_version
+    if once.mark_lesson_done(session, current_user.id, lesson_id, current, crs.full_version, MAX_CREDITED_VIEW):
         flash(f"Marked as done: {les.title}")
+    session.expire_all()  # the write above went around the ORM: read the learner's records afresh
+    snap = progress.snapshot(session, current_user)
     progress.record_completions(session, crs, snap, current)
     session.commit()
     _after_progress(snap)
