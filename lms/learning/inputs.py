@@ -73,3 +73,18 @@ def int_id(value: object) -> int | None:
             return None
         number = int(raw)
     return number if 0 <= number <= INT64_MAX else None
+
+
+def decode_text_file(data: bytes, what: str = "the file") -> str:
+    """Text from an uploaded or given file: UTF-8 (with or without a BOM) or UTF-16 with a BOM.
+
+    Spreadsheets save "CSV" in many encodings; anything else gets one clear message, not a traceback.
+    """
+    try:
+        utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+        text_ = data.decode("utf-16") if utf16 else data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"{what} is not UTF-8 text; save it as “CSV UTF-8” and try again") from None
+    if CONTROL.search(text_):
+        raise InputError(f"{what} holds control characters, so it is not a text file; save it as “CSV UTF-8” and try again")
+    return text_

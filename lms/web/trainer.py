@@ -166,14 +166,14 @@ def comment(user_id: int):
     user = _learner(user_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    target = request.form.get("target")
-    body = (request.form.get("body") or "").strip()
-    if target not in ("plan", "report") or not body or len(body) > pilot.MAX_FIELD:
-        flash("Write a comment (at most 6000 characters) on the plan or the report; nothing was saved.")
-        return redirect(url_for("trainer.learner", user_id=user.id))
     from lms.web.clock import now
 
-    get_session().add(Comment(target=target, learner_id=user.id, author_id=current_user.id, body=body, created_at=now()))
+    try:  # the same comment resent (a double click) is stored once
+        added = pilot.add_comment(get_session(), current_user, user, request.form.get("target") or "",
+                                  request.form.get("body") or "", now())
+    except pilot.PilotError as exc:
+        flash(f"Write a comment (at most 6000 characters) on the plan or the report; nothing was saved. {exc.fields.popitem()[1]}")
+        return redirect(url_for("trainer.learner", user_id=user.id))
     get_session().commit()
-    flash("Comment added.")
+    flash("Comment added." if added else "That comment was already added.")
     return redirect(url_for("trainer.learner", user_id=user.id))
