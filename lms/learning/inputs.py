@@ -23,6 +23,9 @@ PASSWORD_MIN = 10
 PASSWORD_MAX = 1024  # scrypt hashes anything, but a megabyte password is only a way to burn CPU
 
 INT64_MAX = 2**63 - 1
+# Ids are INTEGER columns (32-bit on PostgreSQL, which refuses a larger number with an error rather than
+# finding nothing), so an id beyond this cannot name a row: it is "not found", on every engine.
+ID_MAX = 2**31 - 1
 
 
 class InputError(ValueError):
@@ -62,7 +65,7 @@ def password(value: str) -> str:
 
 
 def int_id(value: object) -> int | None:
-    """A database id from a form or URL: a whole number that fits a 64-bit column, or None."""
+    """A database id from a form or URL: a whole number that fits the id columns, or None."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -72,7 +75,7 @@ def int_id(value: object) -> int | None:
         if not raw.isascii() or not raw.isdigit() or len(raw) > 19:
             return None
         number = int(raw)
-    return number if 0 <= number <= INT64_MAX else None
+    return number if 0 <= number <= ID_MAX else None
 
 
 def decode_text_file(data: bytes, what: str = "the file") -> str:

@@ -1,7 +1,7 @@
 """The web side of the input layer: ids in URLs, control characters in forms and query strings.
 
 The rules themselves live in lms/learning/inputs.py, shared with the CLI. Here they are applied
-once for every request, so no view can forget them: an id that does not fit a 64-bit column is a
+once for every request, so no view can forget them: an id that does not fit the id columns is a
 404 (it cannot name anything), and a form or query value with a NUL or another control character
 is refused with a 400 page before any view runs, so it never reaches the database (PostgreSQL
 would fail on a NUL; SQLite would store it).
@@ -11,20 +11,20 @@ from __future__ import annotations
 from flask import Flask, abort, request
 from werkzeug.routing import IntegerConverter, ValidationError
 
-from lms.learning.inputs import CONTROL, INT64_MAX
+from lms.learning.inputs import CONTROL, ID_MAX
 
 CONTROL_MESSAGE = ("The form or link contained control characters (such as NUL) that cannot be stored, so nothing "
                    "was changed. Remove them (retype the text rather than pasting it) and try again.")
 
 
 class IdConverter(IntegerConverter):
-    """`<int:...>` in every route: at most 19 digits and at most 2**63 - 1, else the route does not match (404)."""
+    """`<int:...>` in every route: at most 19 digits and at most the id columns' maximum, else no match (404)."""
 
     regex = r"\d{1,19}"
 
     def to_python(self, value: str) -> int:
         number = int(value)
-        if number > INT64_MAX:
+        if number > ID_MAX:
             raise ValidationError()
         return number
 

@@ -5,15 +5,19 @@ walks app.url_map, so a new POST route cannot be left out of them.
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
+import pytest
 from flask import Flask
-from sqlalchemy import func, inspect, select
+from sqlalchemy import create_engine, func, inspect, select, table, text
 from sqlalchemy.orm import Session
 
+from lms import create_app
 from lms.db.models import (
     Certificate,
     Cohort,
@@ -27,9 +31,11 @@ from lms.db.models import (
     QuizAttempt,
     User,
 )
-from lms.db.session import get_session
+from lms.db.session import get_session, upgrade
 from lms.learning import attempts, certs
-from tests.conftest import ACCOUNTS, START
+from lms.learning.accounts import create_user
+from lms.web.clock import FrozenClock
+from tests.conftest import ACCOUNTS, PASSWORD, START
 from tests.lms.quiz_helpers import correct_form
 
 HOME = {"tsp": "/learn/", "trainer": "/trainer/", "admin": "/admin/"}
@@ -149,11 +155,46 @@ ROUTES = [
 BY_ENDPOINT = {route.endpoint: route for route in ROUTES}
 
 
-def row_counts(app: Flask) -> dict[str, int]:
-    """Rows in every table but the rate limiter's own bookkeeping (a refused login is still a counted try)."""
-    with app.app_context():
-        session = get_session()
-        names = [n for n in inspect(session.connection()).get_table_names() if n not in ("rate_events", "alembic_version")]
-        from sqlalchemy import table
+def fresh_database(request, tmp_path) -> str:
+    """A SQLite file, or an emptied PostgreSQL schema (skipped when no server, failed in CI)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.sqlite'}"
+    url = request.getfixturevalue("pg_url")
+    if url is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must test PostgreSQL: install the postgresql package (.ci/run does)")
+        pytest.skip("no PostgreSQL server here")
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url
 
-        return {name: session.scalar(select(func.count()).select_from(table(name))) for name in names}
+
+def build_app(database_url: str, course: Path):
+    """The app with migrations applied and the test accounts (as tests/conftest.py's make_app)."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key", "DATABASE_URL": database_url,
+                      "COURSE_DIR": str(course), "CLOCK": FrozenClock(START), "SESSION_COOKIE_SECURE": False,
+                      "LOGIN_RATE_LIMIT": (1000, 60)})
+    with app.app_context():
+        upgrade(app)
+        session = get_session()
+        for email, name, role, cohort in ACCOUNTS.values():
+            create_user(session, email, name, role, PASSWORD, cohort)
+        session.commit()
+    return app
+
+
+def database_state(app: Flask) -> dict[str, tuple[int, int]]:
+    """Every table's row count and a hash of its rows, but the rate limiter's bookkeeping (a refused
+    login is still a counted try)."""
+    with app.app_context():
+        conn = get_session().connection()
+        state = {}
+        for name in inspect(conn).get_table_names():
+            if name in ("rate_events", "alembic_version"):
+                continue
+            rows = sorted(repr(tuple(row)) for row in conn.execute(select(text("*")).select_from(table(name))))
+            state[name] = (len(rows), hash(tuple(rows)))
+        return state

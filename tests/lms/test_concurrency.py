@@ -5,26 +5,21 @@ threads, on SQLite and on PostgreSQL. No response may be a 5xx, and what each ro
 """
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import threading
 from contextlib import contextmanager
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 import requests
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from lms import create_app
 from lms.db.models import LessonProgress
-from lms.db.session import get_session, upgrade
-from lms.learning.accounts import create_user
-from lms.web.clock import FrozenClock
-from tests.conftest import ACCOUNTS, FIXTURE_COURSE, PASSWORD, START
-from tests.lms.post_routes import BY_ENDPOINT, HOME, ROUTES, prepare
+from lms.db.session import get_session
+from tests.conftest import ACCOUNTS, FIXTURE_COURSE, PASSWORD
+from tests.lms.post_routes import BY_ENDPOINT, HOME, ROUTES, build_app, fresh_database, prepare
 from tests.pg import postgres_server
 
 
@@ -32,37 +27,6 @@ from tests.pg import postgres_server
 def pg_url():
     with postgres_server() as url:
         yield url
-
-
-def fresh_database(request, tmp_path) -> str:
-    """A SQLite file, or an emptied PostgreSQL schema (skipped when no server, failed in CI)."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'test.sqlite'}"
-    url = request.getfixturevalue("pg_url")
-    if url is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI must test PostgreSQL: install the postgresql package (.ci/run does)")
-        pytest.skip("no PostgreSQL server here")
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    return url
-
-
-def build_app(database_url: str, course: Path):
-    """The app with migrations applied and the test accounts (as tests/conftest.py's make_app)."""
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key", "DATABASE_URL": database_url,
-                      "COURSE_DIR": str(course), "CLOCK": FrozenClock(START), "SESSION_COOKIE_SECURE": False,
-                      "LOGIN_RATE_LIMIT": (1000, 60)})
-    with app.app_context():
-        upgrade(app)
-        session = get_session()
-        for email, name, role, cohort in ACCOUNTS.values():
-            create_user(session, email, name, role, PASSWORD, cohort)
-        session.commit()
-    return app
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
