@@ -30,7 +30,12 @@ class IdConverter(IntegerConverter):
 
 
 def refuse_control_characters() -> None:
-    """400 for any query or form value (or name) holding control characters; tabs and newlines are text."""
+    """400 for any query or form value (or name) holding control characters; tabs and newlines are text.
+
+    A path with one names nothing (ids and slugs never hold them): 404.
+    """
+    if CONTROL.search(request.path):
+        abort(404)
     sources = [request.args]
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
         sources.append(request.form)

@@ -147,3 +147,19 @@ def test_ids_beyond_64_bits_are_not_found_on_every_route(fuzzed):
                 method = "GET" if "GET" in rule.methods else "POST"
                 response = client.open(path, method=method, data={"csrf_token": token} if method == "POST" else None)
                 assert response.status_code == 404, (who, method, path, response.status_code)
+
+
+def test_control_characters_in_paths_are_not_found_on_every_route(fuzzed):
+    """A NUL or an escape in a slug, a code or a file name names nothing, and never reaches the database."""
+    app, _world, clients = fuzzed
+    client = clients["admin"][0]
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or all(type(c).__name__ == "IdConverter" for c in rule._converters.values()):
+            continue
+        for bad in ("a\x00b", "\x1b[0m", "%00"):
+            values = {name: (1 if type(conv).__name__ == "IdConverter" else bad) for name, conv in rule._converters.items()}
+            path = rule.build(values, append_unknown=False)[1]
+            response = client.get(path)
+            assert response.status_code < 500, (path, response.status_code)
+            if "\x00" in bad or "\x1b" in bad:
+                assert response.status_code == 404, (path, response.status_code)
