@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from lms.db.models import ROLES, User
 from lms.db.session import get_session
+from lms.learning import inputs
 from lms.learning.accounts import UserError, create_user, hash_password, import_csv, validate
 
 
@@ -50,20 +51,23 @@ def users_create(email: str, name: str, role: str, cohort: str | None) -> None:
 
 
 @users_group.command("import")
-@click.argument("file", type=click.File("r", encoding="utf-8-sig"))
+@click.argument("file", type=click.File("rb"))
 @with_appcontext
 def users_import(file) -> None:
     """Create accounts from a CSV (email,name,role,cohort[,password]): all or nothing."""
     session = get_session()
     try:
-        created = import_csv(session, file.read())
+        created = import_csv(session, inputs.decode_text_file(file.read(), f"{file.name}"))
         session.commit()
-    except UserError as exc:
+    except (UserError, inputs.InputError) as exc:
         session.rollback()
         raise click.ClickException(str(exc)) from None
-    click.echo(f"Created {len(created)} account(s). Passwords not given in the file were generated:")
-    for user, password in created:
-        click.echo(f"{user.email},{password}")
+    generated = [(user, password) for user, password in created if password]
+    click.echo(f"Created {len(created)} account(s).")
+    if generated:
+        click.echo("Passwords not given in the file were generated (shown only now; pass each to its owner safely):")
+        for user, password in generated:
+            click.echo(f"{user.email},{password}")
 
 
 @users_group.command("set-password")

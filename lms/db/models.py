@@ -193,6 +193,7 @@ class PilotPlanVersion(Base):
 
 class PilotLogEntry(Base):
     __tablename__ = "pilot_log_entries"
+    __table_args__ = (UniqueConstraint("digest"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -201,6 +202,8 @@ class PilotLogEntry(Base):
     happened: Mapped[str] = mapped_column(Text)
     learned: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # sha256 of the learner, date and texts: a resent form adds nothing (NULL on rows from before it existed)
+    digest: Mapped[str | None] = mapped_column(String(64))
 
 
 class PilotReport(Base):
@@ -220,6 +223,7 @@ class Comment(Base):
     """A trainer's comment on a pilot plan or report."""
 
     __tablename__ = "comments"
+    __table_args__ = (UniqueConstraint("digest"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     target: Mapped[str] = mapped_column(String(20))  # a CommentTarget
@@ -227,6 +231,8 @@ class Comment(Base):
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # sha256 of author, learner, target, day and text: the same comment resent the same day is kept once
+    digest: Mapped[str | None] = mapped_column(String(64))
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])
 

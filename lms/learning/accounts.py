@@ -10,10 +10,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
-from lms.db.models import ROLES, Cohort, User
+from lms.db.models import ROLES, Cohort, User, utcnow
+from lms.learning import inputs, once
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MIN_PASSWORD = 10
+MIN_PASSWORD = inputs.PASSWORD_MIN
 
 
 class UserError(ValueError):
@@ -29,25 +30,37 @@ def random_password() -> str:
 
 
 def get_or_create_cohort(session: Session, name: str) -> Cohort:
-    cohort = session.scalar(select(Cohort).where(Cohort.name == name))
-    if cohort is None:
-        cohort = Cohort(name=name)
-        session.add(cohort)
-    return cohort
+    """The cohort of that name, created if new; two requests creating it at once make one."""
+    name = cohort_name(name)
+    if not name:
+        raise UserError("the cohort name is empty")
+    once.insert_once(session, once.table(Cohort), {"name": name, "created_at": utcnow()}, ("name",))
+    return session.scalars(select(Cohort).where(Cohort.name == name)).one()
+
+
+def cohort_name(name: str) -> str:
+    """A cohort name with spaces tidied; refused when too long or holding control characters."""
+    try:
+        return inputs.text(name, "the cohort name", inputs.COHORT_MAX)
+    except inputs.InputError as exc:
+        raise UserError(str(exc)) from None
 
 
 def validate(email: str, name: str, role: str, password: str | None) -> tuple[str, str]:
     """Check one account's fields; returns the normalised (email, name)."""
-    email = email.strip().lower()
-    name = " ".join(name.split())
+    try:
+        email = inputs.text(email, "the email address", inputs.EMAIL_MAX).lower()
+        name = inputs.text(name, "the name", inputs.NAME_MAX)
+        if password is not None:
+            inputs.password(password)
+    except inputs.InputError as exc:
+        raise UserError(str(exc)) from None
     if not EMAIL.match(email):
         raise UserError(f"{email or '(empty)'!s} is not an email address")
     if not name:
         raise UserError("the name is empty")
     if role not in ROLES:
         raise UserError(f"role {role!r} must be one of {', '.join(ROLES)}")
-    if password is not None and len(password) < MIN_PASSWORD:
-        raise UserError(f"the password must have at least {MIN_PASSWORD} characters")
     return email, name
 
 
@@ -67,31 +80,50 @@ def create_user(session: Session, email: str, name: str, role: str, password: st
     return user
 
 
-def import_csv(session: Session, text: str) -> list[tuple[User, str]]:
-    """Create every account in a CSV (email,name,role,cohort[,password]) or none; returns (user, password)."""
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    missing = [c for c in ("email", "name", "role") if c not in header]
-    if missing:
-        raise UserError(f"line 1: the header needs the columns {', '.join(missing)} (found: {', '.join(header) or 'none'})")
-    reader.fieldnames = header
-    errors: list[str] = []
-    rows = []
-    seen: set[str] = set()
-    existing = set(session.scalars(select(User.email)))
-    for number, row in enumerate(reader, start=2):
-        try:
-            email, name = validate(row.get("email") or "", row.get("name") or "", (row.get("role") or "").strip(), row.get("password") or None)
-        except UserError as exc:
-            errors.append(f"line {number}: {exc}")
-            continue
-        if email in seen or email in existing:
-            errors.append(f"line {number}: {email} {'appears twice in the file' if email in seen else 'already has an account'}")
-            continue
-        seen.add(email)
-        rows.append((email, name, row["role"].strip(), (row.get("cohort") or "").strip(), row.get("password") or random_password()))
+def import_csv(session: Session, text: str) -> list[tuple[User, str | None]]:
+    """Create every account in a CSV (email,name,role,cohort[,password]) or none.
+
+    Returns (user, generated password), the password None when the file gave one.
+    """
+    try:
+        reader = csv.DictReader(io.StringIO(text))
+        header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
+        missing = [c for c in ("email", "name", "role") if c not in header]
+        if missing:
+            raise UserError(f"line 1: the header needs the columns {', '.join(missing)} (found: {', '.join(header) or 'none'})")
+        reader.fieldnames = header
+        errors: list[str] = []
+        rows = []
+        seen: set[str] = set()
+        existing = set(session.scalars(select(User.email)))
+        for row in reader:
+            number = reader.line_num
+            given = _cell(row, "password") or None
+            try:
+                email, name = validate(_cell(row, "email"), _cell(row, "name"), _cell(row, "role").strip(), given)
+                cohort = cohort_name(_cell(row, "cohort"))
+            except UserError as exc:
+                errors.append(f"line {number}: {exc}")
+                continue
+            if email in seen or email in existing:
+                errors.append(f"line {number}: {email} {'appears twice in the file' if email in seen else 'already has an account'}")
+                continue
+            seen.add(email)
+            rows.append((email, name, _cell(row, "role").strip(), cohort, given))
+    except csv.Error as exc:
+        raise UserError(f"nothing was imported: the file is not readable as CSV ({exc})") from None
     if errors:
         raise UserError("nothing was imported:\n" + "\n".join(errors))
     if not rows:
         raise UserError("nothing was imported: the file has no accounts")
-    return [(create_user(session, e, n, r, p, c or None), p) for e, n, r, c, p in rows]
+    created = []
+    for email, name, role, cohort, given in rows:
+        generated = None if given else random_password()
+        created.append((create_user(session, email, name, role, given or generated or "", cohort or None), generated))
+    return created
+
+
+def _cell(row: dict, column: str) -> str:
+    """A cell as text; a row with too many cells puts the rest in a list under None, which is ignored."""
+    value = row.get(column)
+    return value if isinstance(value, str) else ""

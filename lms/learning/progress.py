@@ -18,6 +18,7 @@ import quizzes as quiz_engine
 from lms.content.model import Course, Module, Unit
 from lms.db.enums import Role, Scope
 from lms.db.models import Completion, LessonProgress, PilotPlan, PilotReport, QuizAttempt, User
+from lms.learning import once
 
 
 class Status(StrEnum):
@@ -159,15 +160,18 @@ def completed_on(snap: Snapshot, scope: str, ref_id: str) -> datetime | None:
 
 
 def record_completions(session: Session, course: Course, snap: Snapshot, now: datetime) -> list[Completion]:
-    """Store every module and unit completion newly earned (the caller commits); returns the new ones."""
+    """Store every module and unit completion newly earned (the caller commits); returns the new ones.
+
+    Each is an insert that skips an existing row, so two requests finishing a module at once store it once.
+    """
     new: list[Completion] = []
 
     def add(scope: Scope, ref_id: str) -> None:
         completion = Completion(user_id=snap.user.id, scope=scope, ref_id=ref_id, completed_at=now,
                                 content_version=course.full_version)
-        session.add(completion)
         snap.completions[(scope, ref_id)] = completion
-        new.append(completion)
+        if once.add_completion(session, snap.user.id, scope, ref_id, now, course.full_version):
+            new.append(completion)
 
     for unit in course.units:
         for module in course.unit_modules(unit):

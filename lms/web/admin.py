@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 import certificates
@@ -11,7 +12,7 @@ from lms.db.enums import Role
 from lms.db.models import ROLES, Certificate, Cohort, User
 from lms.db.session import get_session
 from lms.interop import records as exports
-from lms.learning import certs
+from lms.learning import certs, inputs
 from lms.learning.accounts import UserError, create_user, get_or_create_cohort, import_csv
 from lms.web.access import admin_only
 from lms.web.clock import now
@@ -42,6 +43,10 @@ def create():
         user = create_user(session, form.get("email", ""), form.get("name", ""), form.get("role", ""),
                            form.get("password", ""), (form.get("cohort") or "").strip() or None)
         session.commit()
+    except IntegrityError:  # the same form sent twice at once: the other request created the account
+        session.rollback()
+        flash(f"An account for {(form.get('email') or '').strip().lower()} already exists; nothing else was created.")
+        return redirect(url_for("admin.index"))
     except UserError as exc:
         session.rollback()
         flash(f"No account was created: {exc}.")
@@ -78,9 +83,9 @@ def import_users():
         flash("Choose a CSV file to import; nothing was imported.")
         return redirect(url_for("admin.index"))
     try:
-        text = upload.read().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        flash("The file is not UTF-8 text (save it as “CSV UTF-8”); nothing was imported.")
+        text = inputs.decode_text_file(upload.read())
+    except inputs.InputError as exc:
+        flash(f"{str(exc)[0].upper()}{str(exc)[1:]}; nothing was imported.")
         return redirect(url_for("admin.index"))
     session = get_session()
     try:
@@ -108,7 +113,11 @@ def cohort_trainer():
         if trainer is None or trainer.role not in (Role.TRAINER, Role.ADMIN):
             flash(f"{email} is not a trainer's account; nothing was changed.")
             return redirect(url_for("admin.index"))
-    cohort = get_or_create_cohort(session, name)
+    try:
+        cohort = get_or_create_cohort(session, name)
+    except UserError as exc:
+        flash(f"Nothing was changed: {exc}.")
+        return redirect(url_for("admin.index"))
     if trainer and cohort not in trainer.trains:
         trainer.trains.append(cohort)
     session.commit()
@@ -134,7 +143,7 @@ def records(fmt: str):
 def certificates_list():
     """Every certificate, newest first, with revoke and re-issue."""
     session = get_session()
-    query = (request.args.get("q") or "").strip()
+    query = (request.args.get("q") or "").strip()[:inputs.SEARCH_MAX]
     stmt = select(Certificate).order_by(Certificate.issued_at.desc())
     if query:
         stmt = stmt.where((Certificate.code == query.upper()) | Certificate.learner_name.ilike(f"%{query}%"))
@@ -152,8 +161,9 @@ def revoke(cert_id: int):
     """Revoke a certificate, keeping the reason."""
     cert = _certificate(cert_id)
     try:
-        certs.revoke(cert, request.form.get("reason") or "", now())
-    except certificates.CertificateError as exc:
+        reason = inputs.text(request.form.get("reason"), "The reason", inputs.REASON_MAX, multiline=True)
+        certs.revoke(cert, reason, now())
+    except (certificates.CertificateError, inputs.InputError) as exc:
         flash(f"Not revoked: {exc}")
         return redirect(url_for("admin.certificates_list"))
     get_session().commit()
@@ -168,9 +178,14 @@ def reissue(cert_id: int):
     cert = _certificate(cert_id)
     session = get_session()
     try:
-        new = certs.reissue(session, cert, request.form.get("name") or "", now(), signing_key())
+        name = inputs.text(request.form.get("name"), "The corrected name", inputs.NAME_MAX)
+        new = certs.reissue(session, cert, name, now(), signing_key())
         session.commit()
-    except certificates.CertificateError as exc:
+    except IntegrityError:  # sent twice at once: the other request re-issued it
+        session.rollback()
+        flash("This certificate was just re-issued; the list shows the new one.")
+        return redirect(url_for("admin.certificates_list"))
+    except (certificates.CertificateError, inputs.InputError) as exc:
         session.rollback()
         flash(f"Not re-issued: {exc}")
         return redirect(url_for("admin.certificates_list"))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, render_template
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 MESSAGES = {
@@ -9,9 +10,12 @@ MESSAGES = {
     403: ("You don't have access to this page", "Your account cannot open this page. If you think it should, ask your trainer."),
     404: ("Page not found", "The page may have moved, or the link may be mistyped."),
     405: ("That action is not allowed here", "Go back and use the buttons on the page."),
-    413: ("That upload is too large", "Send a smaller file."),
+    413: ("That was too much to send at once", "The form or file is larger than this site accepts (2 MB), so nothing "
+          "was saved. Shorten the text or send a smaller file, then try again."),
     429: ("Too many tries", "Please wait a minute and try again."),
-    500: ("Something went wrong on our side", "Your work so far is saved. Please try again in a moment."),
+    # Only what is true: a failed request saved nothing of its own, and earlier saves are not in doubt.
+    500: ("Something went wrong on our side", "If you were saving something, check whether it was saved before "
+          "trying again. What you saved earlier is kept. Please try again in a moment."),
 }
 
 
@@ -25,6 +29,19 @@ def init_app(app: Flask) -> None:
             title, text = ("Not available" if code == 403 else title), error.description
         return render_template("error.html", code=code, title=title, text=text), code
 
+    @app.errorhandler(IntegrityError)
+    def already_done(error: IntegrityError):
+        """A unique rule said no: the same form arrived twice at once and the other copy was saved."""
+        from lms.db.session import get_session
+
+        get_session().rollback()
+        if not _is_duplicate(error):
+            return server_error(error)
+        app.logger.info("integrity error answered as 409: %s", error.orig)
+        return render_template("error.html", code=409, title="That was already done",
+                               text="The same form arrived twice (perhaps a double click), and the other copy was "
+                                    "saved; this one changed nothing. Reload the page to see where things stand."), 409
+
     @app.errorhandler(Exception)
     def server_error(error: Exception):
         if app.config.get("PROPAGATE_EXCEPTIONS") or (app.testing and app.config.get("PROPAGATE_EXCEPTIONS") is None):
@@ -32,3 +49,9 @@ def init_app(app: Flask) -> None:
         app.logger.exception("unhandled error")
         title, text = MESSAGES[500]
         return render_template("error.html", code=500, title=title, text=text), 500
+
+
+def _is_duplicate(error: IntegrityError) -> bool:
+    """A unique-constraint violation (PostgreSQL SQLSTATE 23505, SQLite's UNIQUE message), not another rule."""
+    orig = error.orig
+    return getattr(orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(orig)

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from lms.content.model import IMAGE_SUFFIXES, Course, Module, Unit
 from lms.db.models import LessonProgress
 from lms.db.session import get_session
-from lms.learning import attempts, progress, recording
+from lms.learning import attempts, once, progress, recording
 from lms.web.access import learner
 from lms.web.clock import now
 from lms.web.context import course, signing_key
@@ -170,17 +170,10 @@ def mark_done(lesson_id: str):
     unit = _unit_of(crs, crs.modules[les.module_id])
     if not progress.unit_is_open(crs, snap, unit, now()):
         abort(403)
-    record = snap.lessons.get(lesson_id)
     current = now()
-    if record is None:
-        record = LessonProgress(user_id=current_user.id, lesson_id=lesson_id, first_viewed_at=current,
-                                last_viewed_at=current, content_version=crs.full_version)
-        session.add(record)
-    if record.completed_at is None:
-        record.seconds_spent += int(min(current - record.last_viewed_at, MAX_CREDITED_VIEW).total_seconds())
-        record.completed_at = current
-        record.content_version = crs.full_version
+    if once.mark_lesson_done(session, current_user.id, lesson_id, current, crs.full_version, MAX_CREDITED_VIEW):
         flash(f"Marked as done: {les.title}")
+    session.expire_all()  # the write above went around the ORM: read the learner's records afresh
     recording.record_progress(session, crs, current_user, current, signing_key())
     session.commit()
     _, nxt = crs.neighbours(lesson_id)

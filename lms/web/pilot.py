@@ -119,12 +119,12 @@ def log():
     if request.method == "POST":
         values = request.form
         try:
-            pilot.add_log_entry(session, current_user, request.form, now().date(), now())
+            added = pilot.add_log_entry(session, current_user, request.form, now().date(), now())
         except pilot.PilotError as exc:
             errors = exc.fields
         else:
             session.commit()
-            flash("Log entry added.")
+            flash("Log entry added." if added else "That entry is already in your log; it was not added twice.")
             return redirect(url_for("pilot.log"))
     entries = session.scalars(select(PilotLogEntry).where(PilotLogEntry.user_id == current_user.id)
                               .order_by(PilotLogEntry.entry_date.desc(), PilotLogEntry.id.desc())).all()

@@ -7,10 +7,11 @@ from pathlib import Path
 from flask import Flask
 
 from lms.config import proxy_count
-from lms.web import access, admin, auth, certs, clock, errors, learn, pilot, quiz, trainer
+from lms.web import access, admin, auth, certs, clock, errors, inputs, learn, pilot, quiz, trainer
 
 
 def init_app(app: Flask) -> None:
+    inputs.init_app(app)  # bounded ids in URLs, no control characters in input: before any route is added
     _trust_proxies(app)
     clock.init_app(app)
     auth.init_app(app)

@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 import quizzes
-from lms.db.enums import CommentTarget, Role
+from lms.db.enums import Role
 from lms.db.models import Cohort, Comment, PilotLogEntry, QuizAttempt, User
 from lms.db.session import get_session
 from lms.learning import pilot, progress, reports
@@ -154,12 +154,12 @@ def learner(user_id: int):
 def comment(user_id: int):
     """Comment on a learner's pilot plan or report."""
     user = _learner(user_id)
-    target = request.form.get("target")
-    body = (request.form.get("body") or "").strip()
-    if target not in tuple(CommentTarget) or not body or len(body) > pilot.MAX_FIELD:
-        flash(f"Write a comment (at most {pilot.MAX_FIELD} characters) on the plan or the report; nothing was saved.")
+    try:  # the same comment resent (a double click) is stored once
+        added = pilot.add_comment(get_session(), current_user, user, request.form.get("target") or "",
+                                  request.form.get("body") or "", now())
+    except pilot.PilotError as exc:
+        flash(f"Write a comment (at most 6000 characters) on the plan or the report; nothing was saved. {exc.fields.popitem()[1]}")
         return redirect(url_for("trainer.learner", user_id=user.id))
-    get_session().add(Comment(target=target, learner_id=user.id, author_id=current_user.id, body=body, created_at=now()))
     get_session().commit()
-    flash("Comment added.")
+    flash("Comment added." if added else "That comment was already added.")
     return redirect(url_for("trainer.learner", user_id=user.id))
