@@ -51,19 +51,19 @@ def mark_lesson_done(session: Session, user_id: int, lesson_id: str, now: dateti
     The time since the last view is credited, up to `max_credited`. A lesson never opened gets a
     progress row first (the column default applies on insert only, so it is set here).
     """
-    table = table(LessonProgress)
-    insert_once(session, table, {
+    progress = table(LessonProgress)
+    insert_once(session, progress, {
         "user_id": user_id, "lesson_id": lesson_id, "first_viewed_at": now, "last_viewed_at": now,
         "seconds_spent": 0, "content_version": version,
     }, ("user_id", "lesson_id"))
-    where = and_(table.c.user_id == user_id, table.c.lesson_id == lesson_id, table.c.completed_at.is_(None))
-    last_viewed = session.execute(select(table.c.last_viewed_at).where(where)).scalar_one_or_none()
+    where = and_(progress.c.user_id == user_id, progress.c.lesson_id == lesson_id, progress.c.completed_at.is_(None))
+    last_viewed = session.execute(select(progress.c.last_viewed_at).where(where)).scalar_one_or_none()
     if last_viewed is None:
         return False
     credit = int(max(timedelta(0), min(now - _aware(last_viewed, now), max_credited)).total_seconds())
-    done = session.execute(update(table).where(where).values(
+    done = session.execute(update(progress).where(where).values(
         completed_at=now, content_version=version,
-        seconds_spent=func.coalesce(table.c.seconds_spent, 0) + credit,
+        seconds_spent=func.coalesce(progress.c.seconds_spent, 0) + credit,
     ))
     return rowcount(done) == 1
 
