@@ -15,6 +15,7 @@ from lms.db.models import ROLES, Cohort, User
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 10
 CSV_COLUMNS = ("email", "name", "role", "cohort")
+INVITED = "!"  # the password hash of an account whose owner has not chosen a password yet: nothing matches it
 
 
 class UserError(ValueError):
@@ -52,12 +53,15 @@ def validate(email: str, name: str, role: str, password: str | None) -> tuple[st
     return email, name
 
 
-def create_user(session: Session, email: str, name: str, role: str, password: str, cohort: str | None = None) -> User:
-    """Add an account (the caller commits); trainers are attached to their cohort as its trainer."""
+def create_user(session: Session, email: str, name: str, role: str, password: str | None, cohort: str | None = None) -> User:
+    """Add an account (the caller commits); trainers are attached to their cohort as its trainer.
+
+    Without a password the account waits for its owner to choose one through an invitation link.
+    """
     email, name = validate(email, name, role, password)
     if session.scalar(select(func.count()).select_from(User).where(User.email == email)):
         raise UserError(f"an account for {email} already exists")
-    user = User(email=email, name=name, role=role, password_hash=hash_password(password))
+    user = User(email=email, name=name, role=role, password_hash=hash_password(password) if password else INVITED)
     if cohort:
         group = get_or_create_cohort(session, cohort.strip())
         if role == "trainer":
@@ -68,8 +72,11 @@ def create_user(session: Session, email: str, name: str, role: str, password: st
     return user
 
 
-def import_csv(session: Session, text: str) -> list[tuple[User, str]]:
-    """Create every account in a CSV (email,name,role,cohort[,password]) or none; returns (user, password)."""
+def import_csv(session: Session, text: str) -> list[tuple[User, str | None]]:
+    """Create every account in a CSV (email,name,role,cohort[,password]) or none; returns (user, password given).
+
+    Rows without a password are not hashed at all: those accounts get invitation links instead.
+    """
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in ("email", "name", "role") if c not in header]
@@ -90,7 +97,7 @@ def import_csv(session: Session, text: str) -> list[tuple[User, str]]:
             errors.append(f"line {number}: {email} {'appears twice in the file' if email in seen else 'already has an account'}")
             continue
         seen.add(email)
-        rows.append((email, name, row["role"].strip(), (row.get("cohort") or "").strip(), row.get("password") or random_password()))
+        rows.append((email, name, row["role"].strip(), (row.get("cohort") or "").strip(), row.get("password") or None))
     if errors:
         raise UserError("nothing was imported:\n" + "\n".join(errors))
     if not rows:

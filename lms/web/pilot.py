@@ -79,6 +79,8 @@ def plan():
         else:
             was_submitted = existing is not None and existing.submitted_at is not None
             pilot.save_plan(session, current_user, fields, submit=submit, now=now())
+            if submit and not was_submitted:
+                _tell_trainers("plan")
             progress.record_completions(session, course(), progress.snapshot(session, current_user), now())
             session.commit()
             _run_hooks()
@@ -145,6 +147,8 @@ def report():
         else:
             was_submitted = existing is not None and existing.submitted_at is not None
             pilot.save_report(session, current_user, fields, shared, submit=submit, now=now())
+            if submit and not was_submitted:
+                _tell_trainers("report")
             progress.record_completions(session, course(), progress.snapshot(session, current_user), now())
             session.commit()
             _run_hooks()
@@ -176,6 +180,14 @@ def shared_report(report_id: int):
             or current_user.cohort_id is None or author.cohort_id != current_user.cohort_id):
         abort(404)
     return render_template("pilot/shared_report.html", report=item, author=author, fields=pilot.REPORT_FIELDS)
+
+
+def _tell_trainers(target: str) -> None:
+    """The learner's trainers hear that a plan or report awaits their feedback."""
+    from lms.learning import notify
+    from lms.web.mailer import base_url
+
+    notify.submitted(get_session(), current_user, target, url_for("trainer.learner", user_id=current_user.id), now(), base_url())
 
 
 def _run_hooks() -> None:

@@ -174,6 +174,11 @@ def comment(user_id: int):
     from lms.web.clock import now
 
     get_session().add(Comment(target=target, learner_id=user.id, author_id=current_user.id, body=body, created_at=now()))
+    from lms.learning import notify
+    from lms.web.mailer import base_url
+
+    notify.commented(get_session(), user, current_user, target, url_for("pilot.plan" if target == "plan" else "pilot.report"),
+                     now(), base_url())
     get_session().commit()
     flash("Comment added.")
     return redirect(url_for("trainer.learner", user_id=user.id))
