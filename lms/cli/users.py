@@ -80,6 +80,7 @@ def users_set_password(email: str, password_stdin: bool) -> None:
     except UserError as exc:
         raise click.ClickException(str(exc)) from None
     user.password_hash = hash_password(password)
+    user.session_version += 1  # a new password ends every session of the account
     session.commit()
     click.echo(f"Password set for {user.email}")
 
@@ -102,6 +103,8 @@ def users_activate(email: str) -> None:
 
 def _set_active(email: str, active: bool) -> None:
     user = _user_by_email(email)
+    if not active:
+        user.session_version += 1  # its open sessions end, and reactivating does not revive them
     user.active = active
     get_session().commit()
     click.echo(f"{user.email} is {'active' if active else 'deactivated'}")
