@@ -54,16 +54,31 @@ def users_create(email: str, name: str, role: str, cohort: str | None, password_
 @with_appcontext
 def users_import(file) -> None:
     """Create accounts from a CSV (email,name,role,cohort[,password]): all or nothing."""
+    from flask import current_app
+
+    from lms.learning import credentials
+    from lms.web.clock import now
+    from lms.web.mailer import run_once, transport
+
     session = get_session()
     try:
         created = import_csv(session, file.read())
-        session.commit()
     except UserError as exc:
         session.rollback()
         raise click.ClickException(str(exc)) from None
-    click.echo(f"Created {len(created)} account(s). Passwords not given in the file were generated:")
-    for user, password in created:
-        click.echo(f"{user.email},{password}")
+    invited = [user for user, password in created if password is None]
+    emailed = transport(current_app).configured
+    base = (current_app.config.get("BASE_URL") or "http://localhost:5000").rstrip("/")
+    links = credentials.links_for(session, invited, "invite", base, current_app.extensions["lms.course"].title, now(),
+                                  email=emailed) if invited else []
+    session.commit()
+    click.echo(f"Created {len(created)} account(s); {len(invited)} without a password in the file get an invitation"
+               + (" by email." if emailed else ". Pass each link to its owner (shown only now):"))
+    if emailed:
+        run_once(current_app)
+    else:
+        for user, link in zip(invited, links, strict=True):
+            click.echo(f"{user.email},{link}")
 
 
 @users_group.command("set-password")

@@ -107,3 +107,19 @@ def send_link(session: Session, user: User, purpose: str, base: str, title: str,
     subject, body = (reset_email if purpose == "reset" else invitation_email)(user, link, title)
     mail.queue(session, user.email, subject, body, now)
     return link
+
+
+def links_for(session: Session, users: list[User], purpose: str, base: str, title: str, now: datetime,
+              email: bool) -> list[str]:
+    """Links for many people at once (the caller commits), each emailed when `email`; returns them in order."""
+    fresh = purpose == "invite" and len(users) > 1  # accounts just imported: no older links to retire, one insert
+    raws = issue_many(session, users, purpose, now) if fresh else [issue(session, u, purpose, now) for u in users]
+    links = [f"{base}{'/password/reset/' if purpose == 'reset' else '/invite/'}{raw}" for raw in raws]
+    if email:
+        write = reset_email if purpose == "reset" else invitation_email
+        rows = []
+        for user, link in zip(users, links, strict=True):
+            subject, body = write(user, link, title)
+            rows.append({"to_addr": user.email, "subject": subject, "body": body, "created_at": now, "next_try_at": now, "tries": 0})
+        mail.queue_rows(session, rows)
+    return links

@@ -104,19 +104,8 @@ def send_link(user_id: int):
 
 def links_for(session, people: list[User], purpose: str, back: str):
     """Send links by email when mail is configured; otherwise show them once, with a one-time CSV download."""
-    stamp = now()
-    fresh = purpose == "invite" and len(people) > 1  # accounts just imported: no older links to retire, one insert
-    raws = (credentials.issue_many(session, people, purpose, stamp) if fresh
-            else [credentials.issue(session, p, purpose, stamp) for p in people])
-    base = base_url()
-    links = [f"{base}{'/password/reset/' if purpose == 'reset' else '/invite/'}{raw}" for raw in raws]
+    links = credentials.links_for(session, people, purpose, base_url(), _title(), now(), email=mail_configured())
     if mail_configured():
-        rows = []
-        for person, link in zip(people, links, strict=True):
-            subject, body = (credentials.reset_email if purpose == "reset" else credentials.invitation_email)(person, link, _title())
-            rows.append({"to_addr": person.email, "subject": subject, "body": body, "created_at": stamp,
-                         "next_try_at": stamp, "tries": 0})
-        mail.queue_rows(session, rows)
         session.commit()
         what = "a password-reset link" if purpose == "reset" else "an invitation"
         flash(f"Emailed {what} to {people[0].email}." if len(people) == 1 else f"Emailed {len(people)} invitations.")
