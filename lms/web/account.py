@@ -90,7 +90,7 @@ def password():
                 error = f"Your password was not changed: {exc}."
             else:
                 session.commit()
-                login_user(current_user)  # this device stays signed in under the new session version
+                login_user(current_user._get_current_object())  # this device stays signed in under the new session version
                 flash("Your password is changed. Other devices signed in to your account have been logged out.")
                 return redirect(url_for("account.index"))
     return render_template("account/password.html", form=form, error=error), (400 if error else 200)

@@ -205,3 +205,18 @@ def test_a_learner_reading_a_notification_is_taken_to_it_and_it_leaves_the_panel
     response = learner.post("/notifications/read", {"id": str(note_id)}, page="/learn/")
     assert response.headers["Location"] == "/learn/pilot/plan"
     assert "commented on your pilot plan" not in learner.client.get("/learn/").get_data(as_text=True)
+
+
+def test_trainers_hear_when_a_plan_is_submitted_once(make_app, course_dir):
+    app = make_app(course_dir)
+    learner = Auth(app.test_client())
+    learner.login("tsp")
+    plan = {"organisation": "x", "change": "y", "serves": "z", "actions": "a", "indicators": "b", "timeline": "c", "support": "d"}
+    learner.post("/learn/pilot/plan", plan, page="/learn/pilot/plan")  # a draft: nobody is told
+    assert _unsent(app) == []
+    learner.post("/learn/pilot/plan", {**plan, "action": "submit"}, page="/learn/pilot/plan")
+    learner.post("/learn/pilot/plan", {**plan, "action": "submit"}, page="/learn/pilot/plan")  # saved again: no new notice
+    assert [(m.to_addr, m.subject) for m in _unsent(app)] == [("trainer@example.org", "Rina Akter submitted their pilot plan")]
+    trainer = Auth(app.test_client())
+    trainer.login("trainer")
+    assert "Rina Akter submitted their pilot plan" in trainer.client.get("/trainer/").get_data(as_text=True)
