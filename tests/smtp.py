@@ -65,3 +65,14 @@ def smtp_server_fixture():
         yield inbox, f"smtp://127.0.0.1:{controller.port}"
     finally:
         controller.stop()
+
+
+def self_signed(folder) -> tuple[str, str]:
+    """(certificate, key) files for 127.0.0.1, made with openssl; the test trusts the certificate."""
+    import subprocess
+
+    cert, key = str(folder / "smtp-cert.pem"), str(folder / "smtp-key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert],
+                   check=True, capture_output=True)
+    return cert, key
