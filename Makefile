@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 INSTALL = $(BIN)/pip install --quiet --config-settings editable_mode=compat
 
-.PHONY: run test check-course bench bench-exports clean
+.PHONY: run test check-course bench bench-exports bench-import clean
 
 $(BIN)/pip:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,9 @@ bench: $(VENV)/.test  ## page weight and throughput
 
 bench-exports: $(VENV)/.test  ## peak memory of exports, small cohort against large
 	$(BIN)/python benchmarks/exports.py
+
+bench-import: $(VENV)/.test  ## importing 1,000 people: wall time, and how long other requests wait meanwhile
+	$(BIN)/python benchmarks/import.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

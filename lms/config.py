@@ -49,7 +49,7 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
         WTF_CSRF_TIME_LIMIT=None,  # a TSP on a slow day must not lose a form to an expired token
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         VERIFY_RATE_LIMIT=(30, 60),  # lookups per client per window of seconds
-        LOGIN_RATE_LIMIT=(10, 300),
+        LOGIN_RATE_LIMIT=(20, 600),  # failed logins per client address before the back-off starts
         CLOCK=None,
     )
     if test_config:

@@ -55,19 +55,31 @@ def users_create(email: str, name: str, role: str, cohort: str | None) -> None:
 @with_appcontext
 def users_import(file) -> None:
     """Create accounts from a CSV (email,name,role,cohort[,password]): all or nothing."""
+    from flask import current_app
+
+    from lms.learning import credentials
+    from lms.web.clock import now
+    from lms.web.mailer import run_once, transport
+
     session = get_session()
     try:
         created = import_csv(session, inputs.decode_text_file(file.read(), f"{file.name}"))
-        session.commit()
     except (UserError, inputs.InputError) as exc:
         session.rollback()
         raise click.ClickException(str(exc)) from None
-    generated = [(user, password) for user, password in created if password]
-    click.echo(f"Created {len(created)} account(s).")
-    if generated:
-        click.echo("Passwords not given in the file were generated (shown only now; pass each to its owner safely):")
-        for user, password in generated:
-            click.echo(f"{user.email},{password}")
+    invited = [user for user, password in created if password is None]
+    emailed = transport(current_app).configured
+    base = (current_app.config.get("BASE_URL") or "http://localhost:5000").rstrip("/")
+    links = credentials.links_for(session, invited, "invite", base, current_app.extensions["lms.course"].title, now(),
+                                  email=emailed) if invited else []
+    session.commit()
+    click.echo(f"Created {len(created)} account(s); {len(invited)} without a password in the file get an invitation"
+               + (" by email." if emailed else ". Pass each link to its owner (shown only now):"))
+    if emailed:
+        run_once(current_app)
+    else:
+        for user, link in zip(invited, links, strict=True):
+            click.echo(f"{user.email},{link}")
 
 
 @users_group.command("set-password")
@@ -84,6 +96,7 @@ def users_set_password(email: str) -> None:
     except UserError as exc:
         raise click.ClickException(str(exc)) from None
     user.password_hash = hash_password(password)
+    user.session_version += 1  # a new password ends every session of the account
     session.commit()
     click.echo(f"Password set for {user.email}")
 
@@ -106,6 +119,8 @@ def users_activate(email: str) -> None:
 
 def _set_active(email: str, active: bool) -> None:
     user = _user_by_email(email)
+    if not active:
+        user.session_version += 1  # its open sessions end, and reactivating does not revive them
     user.active = active
     get_session().commit()
     click.echo(f"{user.email} is {'active' if active else 'deactivated'}")

@@ -76,6 +76,10 @@ class User(UserMixin, Base):
     cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="SET NULL"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Part of every session cookie; bumped by logout, a password change or reset and deactivation,
+    # which ends every session of the account on every device (reactivation does not undo it).
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    email_optout: Mapped[str] = mapped_column(String(200), default="", server_default="")  # kinds, comma-separated
 
     cohort: Mapped[Cohort | None] = relationship(back_populates="members", foreign_keys=[cohort_id])
     trains: Mapped[list[Cohort]] = relationship(secondary=cohort_trainers, back_populates="trainers")
@@ -83,6 +87,13 @@ class User(UserMixin, Base):
     @property
     def is_active(self) -> bool:  # Flask-Login: deactivated accounts cannot log in
         return self.active
+
+    def get_id(self) -> str:  # Flask-Login keeps this in the session: a bumped version ends old sessions
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def has_password(self) -> bool:
+        return "$" in self.password_hash  # invited accounts hold "!" until they choose one
 
 
 class LessonProgress(Base):
@@ -276,3 +287,49 @@ class RateEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     bucket_key: Mapped[str] = mapped_column(String(120), index=True)  # "login:<client address>"
     at: Mapped[datetime] = mapped_column(index=True)
+
+
+class AccountToken(Base):
+    """A single-use, expiring link to reset a password or accept an invitation; only its SHA-256 is kept."""
+
+    __tablename__ = "account_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(10))  # reset | invite
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class OutboxMessage(Base):
+    """An email queued in the transaction that caused it and delivered after commit; kept until sent."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to_addr: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    next_try_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    tries: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
+class Notification(Base):
+    """Something that happened for a person: shown on their dashboard until read."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (UniqueConstraint("user_id", "once_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None]
+    once_key: Mapped[str | None] = mapped_column(String(60))  # set for what must be told once (a refresher opening)

@@ -15,6 +15,7 @@ from lms.learning import inputs, once
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = inputs.PASSWORD_MIN
+INVITED = "!"  # the password hash of an account whose owner has not chosen a password yet: nothing matches it
 
 
 class UserError(ValueError):
@@ -64,12 +65,15 @@ def validate(email: str, name: str, role: str, password: str | None) -> tuple[st
     return email, name
 
 
-def create_user(session: Session, email: str, name: str, role: str, password: str, cohort: str | None = None) -> User:
-    """Add an account (the caller commits); trainers are attached to their cohort as its trainer."""
+def create_user(session: Session, email: str, name: str, role: str, password: str | None, cohort: str | None = None) -> User:
+    """Add an account (the caller commits); trainers are attached to their cohort as its trainer.
+
+    Without a password the account waits for its owner to choose one through an invitation link.
+    """
     email, name = validate(email, name, role, password)
     if session.scalar(select(func.count()).select_from(User).where(User.email == email)):
         raise UserError(f"an account for {email} already exists")
-    user = User(email=email, name=name, role=role, password_hash=hash_password(password))
+    user = User(email=email, name=name, role=role, password_hash=hash_password(password) if password else INVITED)
     if cohort:
         group = get_or_create_cohort(session, cohort.strip())
         if role == "trainer":
@@ -81,9 +85,9 @@ def create_user(session: Session, email: str, name: str, role: str, password: st
 
 
 def import_csv(session: Session, text: str) -> list[tuple[User, str | None]]:
-    """Create every account in a CSV (email,name,role,cohort[,password]) or none.
+    """Create every account in a CSV (email,name,role,cohort[,password]) or none; returns (user, password given).
 
-    Returns (user, generated password), the password None when the file gave one.
+    Rows without a password are not hashed at all: those accounts get invitation links instead.
     """
     try:
         reader = csv.DictReader(io.StringIO(text))
@@ -116,10 +120,19 @@ def import_csv(session: Session, text: str) -> list[tuple[User, str | None]]:
         raise UserError("nothing was imported:\n" + "\n".join(errors))
     if not rows:
         raise UserError("nothing was imported: the file has no accounts")
+    # Checked above, so added in one flush: one INSERT batch, not a query and a flush per row.
+    cohorts = {name: get_or_create_cohort(session, name) for name in {c for *_r, c, _p in rows if c}}
     created = []
-    for email, name, role, cohort, given in rows:
-        generated = None if given else random_password()
-        created.append((create_user(session, email, name, role, given or generated or "", cohort or None), generated))
+    with session.no_autoflush:
+        for email, name, role, cohort, password in rows:
+            user = User(email=email, name=name, role=role, password_hash=hash_password(password) if password else INVITED)
+            if cohort and role == "trainer":
+                user.trains.append(cohorts[cohort])
+            elif cohort:
+                user.cohort = cohorts[cohort]
+            created.append((user, password))
+        session.add_all([user for user, _p in created])
+    session.flush()
     return created
 
 

@@ -13,12 +13,17 @@ from sqlalchemy.orm import Session
 
 from lms.content.model import Course
 from lms.db.models import User
-from lms.learning import certs, progress
+from lms.learning import certs, notify, progress
 
 
-def record_progress(session: Session, course: Course, user: User, now: datetime, signing_key: bytes) -> progress.Snapshot:
-    """Read where the learner stands, store newly earned completions, issue earned certificates; never commits."""
+def record_progress(session: Session, course: Course, user: User, now: datetime, signing_key: bytes,
+                    notify_base: str | None = None) -> progress.Snapshot:
+    """Read where the learner stands, store newly earned completions, issue earned certificates; never commits.
+
+    With `notify_base` (the public address links start with), the learner is also told of each new certificate.
+    """
     snap = progress.snapshot(session, user, course)
     progress.record_completions(session, course, snap, now)
-    certs.issue_earned(session, course, snap, signing_key)
+    if certs.issue_earned(session, course, snap, signing_key) and notify_base is not None:
+        notify.certificates_issued(session, user, now, notify_base)
     return snap

@@ -12,8 +12,9 @@ from lms.db.enums import Role
 from lms.db.models import ROLES, Certificate, Cohort, User
 from lms.db.session import get_session
 from lms.interop import records as exports
-from lms.learning import certs, inputs
+from lms.learning import certs, credentials, inputs
 from lms.learning.accounts import UserError, create_user, get_or_create_cohort, import_csv
+from lms.web import people
 from lms.web.access import admin_only
 from lms.web.clock import now
 from lms.web.context import course, signing_key
@@ -41,8 +42,8 @@ def create():
     form = request.form
     try:
         user = create_user(session, form.get("email", ""), form.get("name", ""), form.get("role", ""),
-                           form.get("password", ""), (form.get("cohort") or "").strip() or None)
-        session.commit()
+                           form.get("password") or None, (form.get("cohort") or "").strip() or None)
+        session.flush()
     except IntegrityError:  # the same form sent twice at once: the other request created the account
         session.rollback()
         flash(f"An account for {(form.get('email') or '').strip().lower()} already exists; nothing else was created.")
@@ -52,6 +53,9 @@ def create():
         flash(f"No account was created: {exc}.")
         return redirect(url_for("admin.index"))
     flash(f"Created the {user.role} account {user.email}.")
+    if not user.has_password:  # its owner chooses a password through an invitation
+        return people.links_for(session, [user], "invite", url_for("admin.index"))
+    session.commit()
     return redirect(url_for("admin.index"))
 
 
@@ -68,6 +72,8 @@ def set_active(user_id: int):
     if user.id == current_user.id and not active:
         flash("You cannot deactivate your own account; ask another administrator.")
         return redirect(url_for("admin.index"))
+    if not active:
+        credentials.end_sessions(user)  # reactivating later does not revive these sessions
     user.active = active
     session.commit()
     flash(f"{user.email} is {'active again' if active else 'deactivated: it cannot sign in, and its records are kept'}.")
@@ -90,11 +96,15 @@ def import_users():
     session = get_session()
     try:
         created = import_csv(session, text)
-        session.commit()
     except UserError as exc:
         session.rollback()
         return render_template("admin/import_result.html", error=str(exc), created=None), 400
-    return render_template("admin/import_result.html", error=None, created=created)
+    invited = [user for user, password in created if password is None]
+    flash(f"Imported {len(created)} accounts; {len(invited)} get an invitation to choose a password.")
+    if invited:  # committed together with the accounts: all or nothing
+        return people.links_for(session, invited, "invite", url_for("people.index"))
+    session.commit()
+    return redirect(url_for("people.index"))
 
 
 @bp.route("/cohorts", methods=["POST"])

@@ -13,10 +13,10 @@ from sqlalchemy.exc import IntegrityError
 from lms.content.model import IMAGE_SUFFIXES, Course, Module, Unit
 from lms.db.models import LessonProgress
 from lms.db.session import get_session
-from lms.learning import attempts, once, progress, recording
+from lms.learning import attempts, once, progress
 from lms.web.access import learner
 from lms.web.clock import now
-from lms.web.context import course, signing_key
+from lms.web.context import course, record_progress
 
 bp = Blueprint("learn", __name__, url_prefix="/learn")
 MAX_CREDITED_VIEW = timedelta(minutes=45)  # an idle tab left open overnight is not study time
@@ -174,7 +174,7 @@ def mark_done(lesson_id: str):
     if once.mark_lesson_done(session, current_user.id, lesson_id, current, crs.full_version, MAX_CREDITED_VIEW):
         flash(f"Marked as done: {les.title}")
     session.expire_all()  # the write above went around the ORM: read the learner's records afresh
-    recording.record_progress(session, crs, current_user, current, signing_key())
+    record_progress(session, current_user, current)
     session.commit()
     _, nxt = crs.neighbours(lesson_id)
     mod = crs.modules[les.module_id]

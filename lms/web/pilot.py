@@ -12,10 +12,10 @@ from sqlalchemy import select
 from lms.db.enums import CommentTarget, Role, Scope
 from lms.db.models import Certificate, Comment, PilotLogEntry, PilotPlan, PilotReport, User
 from lms.db.session import get_session
-from lms.learning import pilot, progress, recording
+from lms.learning import pilot, progress
 from lms.web.access import learner
 from lms.web.clock import now
-from lms.web.context import course, signing_key
+from lms.web.context import course, record_progress
 from lms.web.forms import ActionForm
 from lms.web.learn import next_step
 
@@ -81,7 +81,9 @@ def _posted(spec: pilot.FieldSpec, existing: PilotPlan | PilotReport | None) -> 
 
 def _recorded(what: str, posted: _Posted) -> ResponseReturnValue:
     """Record the learner's progress, commit once, and say what happened."""
-    recording.record_progress(get_session(), course(), current_user, now(), signing_key())
+    if posted.first_submission:
+        _tell_trainers(what)
+    record_progress(get_session(), current_user, now())
     get_session().commit()
     flash(f"Your pilot {what} is submitted." if posted.first_submission else f"Your pilot {what} is saved.")
     return redirect(url_for(f"pilot.{what}"))
@@ -184,3 +186,12 @@ def shared_report(report_id: int):
             or current_user.cohort_id is None or author.cohort_id != current_user.cohort_id):
         abort(404)
     return render_template("pilot/shared_report.html", report=item, author=author, fields=pilot.REPORT_FIELDS)
+
+
+def _tell_trainers(target: str) -> None:
+    """The learner's trainers hear that a plan or report awaits their feedback."""
+    from lms.learning import notify
+    from lms.web.mailer import base_url
+
+    notify.submitted(get_session(), current_user, target, url_for("trainer.learner", user_id=current_user.id), now(), base_url())
+

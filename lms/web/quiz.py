@@ -12,10 +12,10 @@ import quizzes
 from lms.content.model import Course, QuizContent
 from lms.db.models import QuizAttempt
 from lms.db.session import get_session
-from lms.learning import attempts, progress, recording
+from lms.learning import attempts, progress
 from lms.web.access import learner
 from lms.web.clock import now
-from lms.web.context import course, signing_key
+from lms.web.context import course, record_progress
 from lms.web.forms import ActionForm
 
 bp = Blueprint("quiz", __name__, url_prefix="/learn")
@@ -159,7 +159,7 @@ def _submit_and_record(content: QuizContent, attempt: QuizAttempt, current: date
         session.rollback()
         session.refresh(attempt)
         return False
-    recording.record_progress(session, course(), current_user, current, signing_key())
+    record_progress(session, current_user, current)
     session.commit()
     return True
 

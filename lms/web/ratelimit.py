@@ -40,3 +40,36 @@ def limit(bucket: str, setting: str) -> None:
     count, window = current_app.config[setting]
     if not hit(current_app.extensions["lms.engine"], f"{bucket}:{request.remote_addr}", count, window):
         abort(429)
+
+
+def _failure_engine():
+    return current_app.extensions["lms.engine"]
+
+
+def wait_after_failures(key: str, free: int, window: float, cap: float) -> int:
+    """Seconds to wait before `key` may try again: none for the first `free` failures in `window`,
+    then 2, 4, 8 ... seconds after the latest failure, at most `cap`. Successes are never counted.
+
+    Counted on its own connection, so the request's transaction is untouched.
+    """
+    key = key[:120]
+    current = now()
+    with _failure_engine().begin() as connection:
+        connection.execute(delete(_events).where(_events.c.bucket_key == key, _events.c.at <= current - timedelta(seconds=window)))
+        count, latest = connection.execute(select(func.count(), func.max(_events.c.at)).where(_events.c.bucket_key == key)).one()
+    if count < free or latest is None:
+        return 0
+    if latest.tzinfo is None:  # max() comes back as the stored naive UTC
+        from datetime import UTC
+
+        latest = latest.replace(tzinfo=UTC)
+    wait = min(cap, 2 ** (count - free + 1))
+    left = wait - (current - latest).total_seconds()
+    return max(0, int(left + 0.999))
+
+
+def count_failure(*keys: str) -> None:
+    """Count one failed try under each key, on its own connection."""
+    current = now()
+    with _failure_engine().begin() as connection:
+        connection.execute(insert(_events), [{"bucket_key": k[:120], "at": current} for k in keys])

@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 
 from lms.config import proxy_count
-from lms.web import access, admin, auth, certs, clock, errors, inputs, learn, pilot, quiz, trainer
+from lms.web import access, account, admin, auth, certs, clock, errors, inputs, learn, mailer, people, pilot, quiz, trainer
 
 
 def init_app(app: Flask) -> None:
@@ -17,8 +17,9 @@ def init_app(app: Flask) -> None:
     auth.init_app(app)
     errors.init_app(app)
     access.init_app(app)
-    for module in (auth, learn, quiz, pilot, trainer, certs, admin):
+    for module in (auth, learn, quiz, pilot, trainer, certs, admin, people, account):
         app.register_blueprint(module.bp)
+    mailer.init_app(app)
     _template_helpers(app)
     _static_caching(app)
 

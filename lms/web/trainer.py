@@ -11,11 +11,12 @@ import quizzes
 from lms.db.enums import Role
 from lms.db.models import Cohort, Comment, PilotLogEntry, QuizAttempt, User
 from lms.db.session import get_session
-from lms.learning import pilot, progress, reports
+from lms.learning import notify, pilot, progress, reports
 from lms.web.access import staff
 from lms.web.clock import now
 from lms.web.context import course
 from lms.web.forms import ActionForm
+from lms.web.mailer import base_url
 
 bp = Blueprint("trainer", __name__, url_prefix="/trainer")
 
@@ -160,6 +161,10 @@ def comment(user_id: int):
     except pilot.PilotError as exc:
         flash(f"Write a comment (at most 6000 characters) on the plan or the report; nothing was saved. {exc.fields.popitem()[1]}")
         return redirect(url_for("trainer.learner", user_id=user.id))
+    if added:
+        target = request.form.get("target") or ""
+        notify.commented(get_session(), user, current_user, target, url_for("pilot.plan" if target == "plan" else "pilot.report"),
+                         now(), base_url())
     get_session().commit()
     flash("Comment added." if added else "That comment was already added.")
     return redirect(url_for("trainer.learner", user_id=user.id))

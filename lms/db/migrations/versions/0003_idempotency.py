@@ -1,6 +1,6 @@
 """idempotency: a digest on pilot log entries and comments, so a resent form adds nothing
 
-Revision ID: 0003_e15
+Revision ID: 0003
 Revises: 0002
 Create Date: 2026-12-01 04:40:00
 """
@@ -8,7 +8,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0003_e15'
+revision = '0003'
 down_revision = '0002'
 branch_labels = None
 depends_on = None
