@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from lms.db.models import ROLES, Cohort, User
+from lms.learning import organisations
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 10
-CSV_COLUMNS = ("email", "name", "role", "cohort")
+CSV_COLUMNS = ("email", "name", "role", "cohort", "organisation", "country")
 
 
 class UserError(ValueError):
@@ -52,12 +53,20 @@ def validate(email: str, name: str, role: str, password: str | None) -> tuple[st
     return email, name
 
 
-def create_user(session: Session, email: str, name: str, role: str, password: str, cohort: str | None = None) -> User:
+def create_user(session: Session, email: str, name: str, role: str, password: str, cohort: str | None = None,
+                organisation: str | None = None, country: str | None = None) -> User:
     """Add an account (the caller commits); trainers are attached to their cohort as its trainer."""
     email, name = validate(email, name, role, password)
     if session.scalar(select(func.count()).select_from(User).where(User.email == email)):
         raise UserError(f"an account for {email} already exists")
     user = User(email=email, name=name, role=role, password_hash=hash_password(password))
+    if country and not organisation:
+        raise UserError("a country belongs to an organisation: give --organisation too")
+    if organisation:
+        try:
+            user.organisation = organisations.get_or_create(session, organisation, country)
+        except organisations.OrganisationError as exc:
+            raise UserError(str(exc)) from None
     if cohort:
         group = get_or_create_cohort(session, cohort.strip())
         if role == "trainer":
@@ -69,7 +78,7 @@ def create_user(session: Session, email: str, name: str, role: str, password: st
 
 
 def import_csv(session: Session, text: str) -> list[tuple[User, str]]:
-    """Create every account in a CSV (email,name,role,cohort[,password]) or none; returns (user, password)."""
+    """Create every account in a CSV (email,name,role[,cohort,organisation,country,password]) or none; returns (user, password)."""
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in ("email", "name", "role") if c not in header]
@@ -80,6 +89,7 @@ def import_csv(session: Session, text: str) -> list[tuple[User, str]]:
     rows = []
     seen: set[str] = set()
     existing = set(session.scalars(select(User.email)))
+    new_orgs: dict[str, str] = {}
     for number, row in enumerate(reader, start=2):
         try:
             email, name = validate(row.get("email") or "", row.get("name") or "", (row.get("role") or "").strip(), row.get("password") or None)
@@ -89,10 +99,36 @@ def import_csv(session: Session, text: str) -> list[tuple[User, str]]:
         if email in seen or email in existing:
             errors.append(f"line {number}: {email} {'appears twice in the file' if email in seen else 'already has an account'}")
             continue
+        org, country = (row.get("organisation") or "").strip(), (row.get("country") or "").strip()
+        problem = _organisation_problem(session, org, country, new_orgs)
+        if problem:
+            errors.append(f"line {number}: {problem}")
+            continue
         seen.add(email)
-        rows.append((email, name, row["role"].strip(), (row.get("cohort") or "").strip(), row.get("password") or random_password()))
+        rows.append((email, name, row["role"].strip(), (row.get("cohort") or "").strip(), row.get("password") or random_password(),
+                     org, country))
     if errors:
         raise UserError("nothing was imported:\n" + "\n".join(errors))
     if not rows:
         raise UserError("nothing was imported: the file has no accounts")
-    return [(create_user(session, e, n, r, p, c or None), p) for e, n, r, c, p in rows]
+    return [(create_user(session, e, n, r, p, c or None, o or None, k or None), p) for e, n, r, c, p, o, k in rows]
+
+
+def _organisation_problem(session: Session, name: str, country: str, new: dict[str, str]) -> str | None:
+    """What is wrong with a row's organisation and country, checked before anything is created."""
+    if not name:
+        return "a country belongs to an organisation: fill in the organisation too" if country else None
+    try:
+        name = organisations.clean_name(name)
+        code = organisations.clean_country(country) if country else None
+    except organisations.OrganisationError as exc:
+        return str(exc)
+    org = organisations.by_name(session, name)
+    known = org.country if org is not None else new.get(name.lower())
+    if known is None:
+        if code is None:
+            return f"{name} is a new organisation: give its country too"
+        new[name.lower()] = code
+    elif code is not None and code != known:
+        return f"{name} is in {known}, not {code}"
+    return None

@@ -189,6 +189,9 @@ def refresher_opens_on(course: Course, snap: Snapshot) -> date | None:
 def refresher_is_open(course: Course, snap: Snapshot, now: datetime) -> bool:
     if snap.user.role != "tsp":
         return True  # trainers and admins preview everything
+    core = course.unit("core")
+    if core is not None and ("unit", core.id) not in snap.completions:
+        return False  # the refresher follows the core training, whatever date a trainer set for the cohort
     opens = refresher_opens_on(course, snap)
     return opens is not None and now.date() >= opens
 

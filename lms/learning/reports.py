@@ -3,12 +3,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, exists, func, literal_column, select, union_all
 from sqlalchemy.orm import Session, selectinload
 
 import quizzes
-from lms.db.models import Certificate, Cohort, PilotLogEntry, QuizAttempt, User
+from lms.content.model import Course
+from lms.db.models import (Certificate, Cohort, Completion, LessonProgress, Organisation, PilotLogEntry, PilotPlan, PilotReport,
+                           QuizAttempt, User)
 from lms.learning import progress
 
 
@@ -62,3 +65,173 @@ def item_rows(attempts: list[QuizAttempt], first_only: bool = True) -> list[quiz
                                         score=item.score, response=(item.response or {}).get("value")))
     return rows
 
+
+
+# --- The cohort table at scale: filtered, sorted and paged in SQL, counted for the whole filtered set. ---
+
+PAGE_SIZE = 50
+SORTS = ("name", "organisation", "country", "status", "last_active")
+NOT_STARTED, STARTED = "not-started", "started"
+
+
+@dataclass
+class CohortQuery:
+    """What the trainer asked to see; unknown values fall back to the defaults (whole cohort, by name, page 1)."""
+
+    organisation_id: int | None = None
+    country: str | None = None
+    status: str | None = None
+    sort: str = "name"
+    descending: bool = False
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args, statuses: list[str]) -> CohortQuery:
+        def number(name: str) -> int | None:
+            raw = (args.get(name) or "").strip()
+            return int(raw) if raw.isdigit() else None
+
+        sort = (args.get("sort") or "name").strip()
+        descending = sort.startswith("-")
+        sort = sort.lstrip("-")
+        status = (args.get("status") or "").strip()
+        country = (args.get("country") or "").strip().upper()
+        return cls(organisation_id=number("organisation"), country=country if len(country) == 2 else None,
+                   status=status if status in statuses else None, sort=sort if sort in SORTS else "name",
+                   descending=descending and sort in SORTS, page=max(1, number("page") or 1))
+
+    def args(self, **changes) -> dict[str, str]:
+        """The query string for this view with some values changed (for links: sort, page, CSV)."""
+        values = {"organisation": self.organisation_id, "country": self.country, "status": self.status,
+                  "sort": ("-" if self.descending else "") + self.sort, "page": self.page, **changes}
+        return {k: str(v) for k, v in values.items() if v not in (None, "", 1, "name") or (k == "page" and v not in (None, 1))}
+
+
+def statuses(course: Course) -> list[tuple[str, str]]:
+    """Where a learner stands, coarsely, from stored completions: (key, label), earliest first."""
+    return ([(NOT_STARTED, "Not started"), (STARTED, "In progress")]
+            + [(f"done:{u.id}", f"Completed: {u.title}") for u in course.units])
+
+
+def _status_column(course: Course):
+    """The furthest unit a learner completed (stored completions), else started or not: one CASE, no per-learner query."""
+    def completed(unit_id: str):
+        return exists().where(Completion.user_id == User.id, Completion.scope == "unit", Completion.ref_id == unit_id)
+
+    started = exists().where(LessonProgress.user_id == User.id) | exists().where(QuizAttempt.user_id == User.id)
+    whens = [(completed(u.id), literal_column(f"'done:{u.id}'")) for u in reversed(course.units) if "'" not in u.id]
+    whens.append((started, literal_column(f"'{STARTED}'")))
+    return case(*whens, else_=literal_column(f"'{NOT_STARTED}'"))
+
+
+def last_activity(user_ids):
+    """(user_id, last_at): the latest thing each learner did (lesson, quiz, plan, log, report), for users in `user_ids`."""
+    parts = union_all(
+        select(LessonProgress.user_id.label("user_id"), LessonProgress.last_viewed_at.label("at")).where(LessonProgress.user_id.in_(user_ids)),
+        select(QuizAttempt.user_id, func.coalesce(QuizAttempt.submitted_at, QuizAttempt.started_at)).where(QuizAttempt.user_id.in_(user_ids)),
+        select(PilotLogEntry.user_id, PilotLogEntry.created_at).where(PilotLogEntry.user_id.in_(user_ids)),
+        select(PilotPlan.user_id, PilotPlan.updated_at).where(PilotPlan.user_id.in_(user_ids)),
+        select(PilotReport.user_id, PilotReport.updated_at).where(PilotReport.user_id.in_(user_ids)),
+    ).subquery()
+    return select(parts.c.user_id, func.max(parts.c.at).label("last_at")).group_by(parts.c.user_id).subquery()
+
+
+def _learners(course: Course, cohort: Cohort, query: CohortQuery, with_status: bool = True):
+    """One row per learner of the cohort matching the filters: id, organisation, country, status, rank, last activity."""
+    members = select(User.id).where(User.cohort_id == cohort.id, User.role == "tsp")
+    last = last_activity(members)
+    status = _status_column(course)
+    keys = [k for k, _ in statuses(course)]
+    rank = case(*[(status == literal_column(f"'{k}'"), i) for i, k in enumerate(keys) if "'" not in k], else_=0)
+    stmt = (select(User.id.label("id"), User.name.label("name"), Organisation.name.label("organisation"),
+                   Organisation.country.label("country"), status.label("status"), rank.label("rank"),
+                   last.c.last_at.label("last_at"))
+            .select_from(User).outerjoin(Organisation, Organisation.id == User.organisation_id)
+            .outerjoin(last, last.c.user_id == User.id)
+            .where(User.cohort_id == cohort.id, User.role == "tsp"))
+    if query.organisation_id is not None:
+        stmt = stmt.where(User.organisation_id == query.organisation_id)
+    if query.country:
+        stmt = stmt.where(Organisation.country == query.country)
+    sub = stmt.subquery()
+    if with_status and query.status:
+        return select(sub).where(sub.c.status == query.status).subquery()
+    return sub
+
+
+def _ordered(sub, query: CohortQuery):
+    column = {"name": sub.c.name, "organisation": sub.c.organisation, "country": sub.c.country,
+              "status": sub.c.rank, "last_active": sub.c.last_at}[query.sort]
+    first = column.desc() if query.descending else column.asc()
+    nulls = column.is_(None)  # learners without an organisation or any activity go last, on every engine
+    return [nulls, first, sub.c.name, sub.c.id]
+
+
+@dataclass
+class CohortPage:
+    rows: list[LearnerRow]
+    extra: dict[int, Any]  # user id -> row of organisation, country, status, last_at
+    total: int  # learners matching every filter
+    status_counts: dict[str, int]  # per status, with the organisation and country filters only
+    unit_counts: dict[str, tuple[int, int]]  # unit id -> (started, completed) over the whole filtered set
+    organisations: list[Organisation]  # those the cohort's learners belong to, for the filter
+    pages: int
+
+
+def cohort_page(session: Session, course: Course, cohort: Cohort, query: CohortQuery, page_size: int | None = PAGE_SIZE) -> CohortPage:
+    """One page of the cohort table (or every row, page_size None) with counts for the filtered set; constant queries."""
+    unfiltered = _learners(course, cohort, query, with_status=False)
+    status_counts = dict(session.execute(select(unfiltered.c.status, func.count()).group_by(unfiltered.c.status)).all())
+    sub = _learners(course, cohort, query)
+    total = status_counts.get(query.status, 0) if query.status else sum(status_counts.values())
+    ids = select(sub.c.id)
+    done = dict(session.execute(select(Completion.ref_id, func.count()).where(Completion.scope == "unit", Completion.user_id.in_(ids))
+                                .group_by(Completion.ref_id)).all())
+    unit_of = {lid: u.id for u in course.units for m in course.unit_modules(u) for lid in m.lesson_ids}
+    started: dict[str, int] = {}
+    if unit_of:
+        unit_column = case(*[(LessonProgress.lesson_id.in_([lid for lid, uid in unit_of.items() if uid == u.id]), u.id)
+                             for u in course.units if any(uid == u.id for uid in unit_of.values())], else_=None)
+        started = {k: v for k, v in session.execute(
+            select(unit_column, func.count(func.distinct(LessonProgress.user_id))).where(LessonProgress.user_id.in_(ids))
+            .group_by(unit_column)).all() if k is not None}
+    unit_counts = {u.id: (started.get(u.id, 0), done.get(u.id, 0)) for u in course.units}
+    stmt = select(User, sub).join(sub, sub.c.id == User.id).order_by(*_ordered(sub, query))
+    pages = max(1, -(-total // page_size)) if page_size else 1
+    if page_size:
+        stmt = stmt.limit(page_size).offset((min(query.page, pages) - 1) * page_size)
+    found = session.execute(stmt).all()
+    users = [r[0] for r in found]
+    extra = {r[0].id: r for r in found}
+    organisations = list(session.scalars(select(Organisation).where(Organisation.id.in_(
+        select(User.organisation_id).where(User.cohort_id == cohort.id, User.role == "tsp"))).order_by(Organisation.name)))
+    return CohortPage(rows=learner_rows(session, course, users), extra=extra, total=total, status_counts=status_counts,
+                      unit_counts=unit_counts, organisations=organisations, pages=pages)
+
+
+def learner_rows(session: Session, course: Course, users: list[User]) -> list[LearnerRow]:
+    """Snapshots, log counts and certificates for these learners: one query per table."""
+    snaps = progress.snapshots(session, users, course)
+    ids = [u.id for u in users]
+    logs = dict(session.execute(select(PilotLogEntry.user_id, func.count()).where(PilotLogEntry.user_id.in_(ids))
+                                .group_by(PilotLogEntry.user_id)).all())
+    certs: dict[int, list[Certificate]] = defaultdict(list)
+    for cert in session.scalars(select(Certificate).where(Certificate.user_id.in_(ids)).order_by(Certificate.issued_at)):
+        certs[cert.user_id].append(cert)
+    return [LearnerRow(u, snaps[u.id], logs.get(u.id, 0), certs[u.id]) for u in users]
+
+
+def cohort_summaries(session: Session, course: Course, cohorts: list[Cohort]) -> dict[int, dict[str, Any]]:
+    """Per cohort: its size, learners who completed each unit, plans submitted; three queries for any number of cohorts."""
+    ids = [c.id for c in cohorts]
+    learners = select(User.id).where(User.cohort_id.in_(ids), User.role == "tsp")
+    sizes = dict(session.execute(select(User.cohort_id, func.count()).where(User.id.in_(learners)).group_by(User.cohort_id)).all())
+    done: dict[int, dict[str, int]] = defaultdict(dict)
+    for cohort_id, unit_id, n in session.execute(
+            select(User.cohort_id, Completion.ref_id, func.count()).join(User, User.id == Completion.user_id)
+            .where(Completion.scope == "unit", Completion.user_id.in_(learners)).group_by(User.cohort_id, Completion.ref_id)):
+        done[cohort_id][unit_id] = n
+    plans = dict(session.execute(select(User.cohort_id, func.count()).join(PilotPlan, PilotPlan.user_id == User.id)
+                                 .where(User.id.in_(learners), PilotPlan.submitted_at.is_not(None)).group_by(User.cohort_id)).all())
+    return {c.id: {"size": sizes.get(c.id, 0), "done": {u.id: done[c.id].get(u.id, 0) for u in course.units},
+                   "plans": plans.get(c.id, 0)} for c in cohorts}

@@ -149,7 +149,7 @@ def certificates_list():
     """Every certificate, newest first, with revoke and re-issue."""
     session = get_session()
     query = (request.args.get("q") or "").strip()
-    stmt = select(Certificate).order_by(Certificate.issued_at.desc())
+    stmt = select(Certificate).options(selectinload(Certificate.events)).order_by(Certificate.issued_at.desc())
     if query:
         stmt = stmt.where((Certificate.code == query.upper()) | Certificate.learner_name.ilike(f"%{query}%"))
     return render_template("admin/certificates.html", certificates=session.scalars(stmt.limit(500)).all(),
@@ -167,12 +167,28 @@ def revoke(cert_id: int):
     _checked()
     cert = _certificate(cert_id)
     try:
-        certs.revoke(cert, request.form.get("reason") or "", now())
+        certs.revoke(cert, request.form.get("reason") or "", now(), current_user)
     except certificates.CertificateError as exc:
         flash(f"Not revoked: {exc}")
         return redirect(url_for("admin.certificates_list"))
     get_session().commit()
     flash(f"Certificate {cert.code} is revoked.")
+    return redirect(url_for("admin.certificates_list"))
+
+
+@bp.route("/certificates/<int:cert_id>/restore", methods=["POST"])
+@admin_only
+def restore(cert_id: int):
+    """Restore a certificate revoked by mistake, keeping the reason."""
+    _checked()
+    cert = _certificate(cert_id)
+    try:
+        certs.restore(cert, request.form.get("reason") or "", now(), current_user)
+    except certificates.CertificateError as exc:
+        flash(f"Not restored: {exc}")
+        return redirect(url_for("admin.certificates_list"))
+    get_session().commit()
+    flash(f"Certificate {cert.code} is valid again.")
     return redirect(url_for("admin.certificates_list"))
 
 
@@ -184,7 +200,8 @@ def reissue(cert_id: int):
     cert = _certificate(cert_id)
     session = get_session()
     try:
-        new = certs.reissue(session, current_app.extensions["lms.course"], cert, request.form.get("name") or "", now())
+        new = certs.reissue(session, current_app.extensions["lms.course"], cert, request.form.get("name") or "", now(),
+                            current_user, request.form.get("reason") or "")
         session.commit()
     except certificates.CertificateError as exc:
         session.rollback()

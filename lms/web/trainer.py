@@ -1,4 +1,4 @@
-"""Trainer workspace: cohorts, each learner's progress, quiz results down to each answer, item statistics."""
+"""Trainer workspace: cohorts at any size, each learner's progress, quiz results down to each answer, item statistics."""
 from __future__ import annotations
 
 from datetime import date
@@ -12,8 +12,10 @@ import quizzes
 from lms.db.models import Cohort, Comment, PilotLogEntry, QuizAttempt, User
 from lms.db.session import get_session
 from lms.learning import attempts as attempts_service
-from lms.learning import pilot, progress, reports
+from lms.learning import countries, grants, pilot, progress, reports
 from lms.web.access import staff
+from lms.web.clock import now
+from lms.web.tables import csv_download
 
 bp = Blueprint("trainer", __name__, url_prefix="/trainer")
 
@@ -52,31 +54,73 @@ def _learner(user_id: int) -> User:
 @staff
 def dashboard():
     """The trainer's cohorts, with how far each has come."""
-    session = get_session()
     crs = _course()
-    summaries = []
-    for cohort in my_cohorts():
-        rows = reports.cohort_rows(session, cohort)
-        counts = {u.id: sum(progress.unit_status(crs, r.snap, u) in progress.DONE for r in rows) for u in crs.units}
-        plans = sum(r.snap.plan_submitted_at is not None for r in rows)
-        summaries.append((cohort, len(rows), counts, plans))
-    return render_template("trainer/dashboard.html", summaries=summaries, course=crs)
+    cohorts = my_cohorts()
+    summaries = reports.cohort_summaries(get_session(), crs, cohorts)
+    return render_template("trainer/dashboard.html", cohorts=cohorts, summaries=summaries, course=crs)
+
+
+@bp.route("/cohorts.csv")
+@staff
+def dashboard_csv():
+    """The cohorts table as CSV."""
+    crs = _course()
+    cohorts = my_cohorts()
+    summaries = reports.cohort_summaries(get_session(), crs, cohorts)
+    header = ["Cohort", "Learners", *[f"{u.title} completed" for u in crs.units], "Pilot plans submitted", "Refresher opens"]
+    rows = ([c.name, summaries[c.id]["size"], *[summaries[c.id]["done"][u.id] for u in crs.units], summaries[c.id]["plans"],
+             c.refresher_opens_on.isoformat() if c.refresher_opens_on else ""] for c in cohorts)
+    return csv_download("cohorts.csv", header, rows)
+
+
+def _cohort_query(crs) -> reports.CohortQuery:
+    return reports.CohortQuery.from_args(request.args, [k for k, _ in reports.statuses(crs)])
 
 
 @bp.route("/cohorts/<int:cohort_id>")
 @staff
 def cohort(cohort_id: int):
-    """Who is where: every learner against every module, quiz, plan, report and certificate."""
+    """Who is where, a page at a time: filters, sorting and counts for the whole filtered set."""
     group = _cohort(cohort_id)
     crs = _course()
-    rows = reports.cohort_rows(get_session(), group)
-    table = []
-    for row in rows:
-        modules = [(m, progress.module_status(crs, row.snap, m)) for u in crs.units for m in crs.unit_modules(u)]
-        units = [(u, progress.unit_status(crs, row.snap, u)) for u in crs.units]
-        table.append((row, modules, units, progress.refresher_opens_on(crs, row.snap)))
+    query = _cohort_query(crs)
+    page = reports.cohort_page(get_session(), crs, group, query)
+    modules = [m for u in crs.units for m in crs.unit_modules(u)]
+    table = [(row, [progress.module_status(crs, row.snap, m) for m in modules],
+              [progress.unit_status(crs, row.snap, u) for u in crs.units], page.extra[row.user.id],
+              progress.refresher_opens_on(crs, row.snap)) for row in page.rows]
     quiz_ids = [q for u in crs.units for q in crs.all_quizzes_of(u)]
-    return render_template("trainer/cohort.html", cohort=group, table=table, course=crs, quiz_ids=quiz_ids, form=ActionForm())
+    return render_template("trainer/cohort.html", cohort=group, table=table, page=page, query=query, course=crs, modules=modules,
+                           statuses=reports.statuses(crs), labels=dict(reports.statuses(crs)), countries=countries.COUNTRIES, quiz_ids=quiz_ids, form=ActionForm())
+
+
+@bp.route("/cohorts/<int:cohort_id>/learners.csv")
+@staff
+def cohort_csv(cohort_id: int):
+    """The cohort table as CSV, with the same filters and order, every page."""
+    group = _cohort(cohort_id)
+    crs = _course()
+    query = _cohort_query(crs)
+    page = reports.cohort_page(get_session(), crs, group, query, page_size=None)
+    modules = [m for u in crs.units for m in crs.unit_modules(u)]
+    labels = dict(reports.statuses(crs))
+    header = ["Learner", "Email", "Organisation", "Country", "Status", *[m.title for m in modules], *[u.title for u in crs.units],
+              "Pilot plan submitted", "Log entries", "Pilot report submitted", "Refresher opens", "Valid certificates", "Last active"]
+
+    def rows():
+        for row in page.rows:
+            extra, snap = page.extra[row.user.id], row.snap
+            opens = progress.refresher_opens_on(crs, snap)
+            yield [row.user.name, row.user.email, extra.organisation or "", extra.country or "", labels.get(extra.status, extra.status),
+                   *[progress.module_status(crs, snap, m) for m in modules], *[progress.unit_status(crs, snap, u) for u in crs.units],
+                   _iso(snap.plan_submitted_at), row.log_entries, _iso(snap.report_submitted_at), opens.isoformat() if opens else "",
+                   sum(c.status == "valid" for c in row.certificates), _iso(extra.last_at)]
+
+    return csv_download(f"cohort-{group.id}-learners.csv", header, list(rows()))  # built while the session is open
+
+
+def _iso(value) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 @bp.route("/cohorts/<int:cohort_id>/refresher", methods=["POST"])
@@ -154,26 +198,50 @@ def learner(user_id: int):
     rank = {q: i for i, q in enumerate(q for u in crs.units for q in crs.all_quizzes_of(u))}
     quiz_attempts = [(crs.quizzes[q].quiz.title if q in crs.quizzes else q, by_quiz[q])
                      for q in sorted(by_quiz, key=lambda q: rank.get(q, len(rank)))]
+    limited = [(q, crs.quizzes[q], attempts_service.attempts_left(crs.quizzes[q], by_quiz.get(q, [])))
+               for q in sorted(rank, key=rank.get) if q in crs.quizzes and crs.quizzes[q].quiz.settings.attempts is not None]
     return render_template("trainer/learner.html", learner=user, course=crs, modules=modules, quiz_attempts=quiz_attempts, log=log,
                            plan=pilot.plan_of(session, user), report=pilot.report_of(session, user), comments=comments,
-                           plan_fields=pilot.PLAN_FIELDS, report_fields=pilot.REPORT_FIELDS, form=ActionForm())
+                           plan_fields=pilot.PLAN_FIELDS, report_fields=pilot.REPORT_FIELDS, form=ActionForm(),
+                           limited=limited, grants=grants.grants_of(session, user))
 
 
 @bp.route("/learners/<int:user_id>/comments", methods=["POST"])
 @staff
 def comment(user_id: int):
-    """Comment on a learner's pilot plan or report."""
+    """Comment on a learner's pilot plan or report (one that exists)."""
     user = _learner(user_id)
     if not ActionForm().validate_on_submit():
         abort(400)
+    session = get_session()
     target = request.form.get("target")
     body = (request.form.get("body") or "").strip()
     if target not in ("plan", "report") or not body or len(body) > pilot.MAX_FIELD:
         flash("Write a comment (at most 6000 characters) on the plan or the report; nothing was saved.")
         return redirect(url_for("trainer.learner", user_id=user.id))
-    from lms.web.clock import now
-
-    get_session().add(Comment(target=target, learner_id=user.id, author_id=current_user.id, body=body, created_at=now()))
-    get_session().commit()
+    if (pilot.plan_of if target == "plan" else pilot.report_of)(session, user) is None:
+        flash(f"{user.name} has not written a pilot {target} yet, so there is nothing to comment on; nothing was saved.")
+        return redirect(url_for("trainer.learner", user_id=user.id))
+    session.add(Comment(target=target, learner_id=user.id, author_id=current_user.id, body=body, created_at=now()))
+    session.commit()
     flash("Comment added.")
+    return redirect(url_for("trainer.learner", user_id=user.id))
+
+
+@bp.route("/learners/<int:user_id>/extra-attempts", methods=["POST"])
+@staff
+def extra_attempt(user_id: int):
+    """Grant a learner one more attempt at a quiz, recording who granted it and why."""
+    user = _learner(user_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    content = _course().quizzes.get(request.form.get("quiz_id") or "") or abort(404)
+    session = get_session()
+    try:
+        grants.grant(session, user, content, current_user, request.form.get("reason") or "", now())
+    except grants.GrantError as exc:
+        flash(f"No extra attempt was granted: {exc}")
+        return redirect(url_for("trainer.learner", user_id=user.id))
+    session.commit()
+    flash(f"{user.name} has one more attempt at {content.quiz.title}.")
     return redirect(url_for("trainer.learner", user_id=user.id))
