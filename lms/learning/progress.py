@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 import quizzes as quiz_engine
 from lms.content.model import Course, Module, Unit
@@ -70,7 +70,8 @@ def snapshots(session: Session, users: list[User], course: Course | None = None)
     for row in session.scalars(select(LessonProgress).where(LessonProgress.user_id.in_(ids))):
         lessons[row.user_id][row.lesson_id] = row
     records: dict[int, dict[str, QuizRecord]] = defaultdict(dict)
-    attempts = session.scalars(select(QuizAttempt).where(QuizAttempt.user_id.in_(ids))
+    attempts = session.scalars(select(QuizAttempt).options(defer(QuizAttempt.plan))  # the plan's JSON is not needed here
+                               .where(QuizAttempt.user_id.in_(ids))
                                .order_by(QuizAttempt.user_id, QuizAttempt.quiz_id, QuizAttempt.number))
     for attempt in attempts:
         record = records[attempt.user_id].setdefault(attempt.quiz_id, QuizRecord())

@@ -10,8 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 import quizzes
 from lms.content.model import Course
-from lms.db.models import (Certificate, Cohort, Completion, LessonProgress, Organisation, PilotLogEntry, PilotPlan, PilotReport,
-                           QuizAttempt, User)
+from lms.db.models import Certificate, Cohort, Completion, LessonProgress, Organisation, PilotLogEntry, PilotPlan, PilotReport, QuizAttempt, User
 from lms.learning import progress
 
 
@@ -136,19 +135,21 @@ def last_activity(user_ids):
     return select(parts.c.user_id, func.max(parts.c.at).label("last_at")).group_by(parts.c.user_id).subquery()
 
 
-def _learners(course: Course, cohort: Cohort, query: CohortQuery, with_status: bool = True):
-    """One row per learner of the cohort matching the filters: id, organisation, country, status, rank, last activity."""
-    members = select(User.id).where(User.cohort_id == cohort.id, User.role == "tsp")
-    last = last_activity(members)
+def _learners(course: Course, cohort: Cohort, query: CohortQuery, with_status: bool = True, with_last: bool = False):
+    """One row per learner of the cohort matching the filters: id, name, organisation, country, status, rank (and last activity).
+
+    Last activity is the costly column (a union over five tables), so it is joined only to sort by it.
+    """
     status = _status_column(course)
     keys = [k for k, _ in statuses(course)]
     rank = case(*[(status == literal_column(f"'{k}'"), i) for i, k in enumerate(keys) if "'" not in k], else_=0)
-    stmt = (select(User.id.label("id"), User.name.label("name"), Organisation.name.label("organisation"),
-                   Organisation.country.label("country"), status.label("status"), rank.label("rank"),
-                   last.c.last_at.label("last_at"))
-            .select_from(User).outerjoin(Organisation, Organisation.id == User.organisation_id)
-            .outerjoin(last, last.c.user_id == User.id)
-            .where(User.cohort_id == cohort.id, User.role == "tsp"))
+    columns = [User.id.label("id"), User.name.label("name"), Organisation.name.label("organisation"),
+               Organisation.country.label("country"), status.label("status"), rank.label("rank")]
+    stmt = select(*columns).select_from(User).outerjoin(Organisation, Organisation.id == User.organisation_id)
+    if with_last:
+        last = last_activity(select(User.id).where(User.cohort_id == cohort.id, User.role == "tsp"))
+        stmt = stmt.add_columns(last.c.last_at.label("last_at")).outerjoin(last, last.c.user_id == User.id)
+    stmt = stmt.where(User.cohort_id == cohort.id, User.role == "tsp")
     if query.organisation_id is not None:
         stmt = stmt.where(User.organisation_id == query.organisation_id)
     if query.country:
@@ -159,9 +160,21 @@ def _learners(course: Course, cohort: Cohort, query: CohortQuery, with_status: b
     return sub
 
 
+def _ids(cohort: Cohort, query: CohortQuery, sub):
+    """The filtered learners' ids, as a subquery; without a status filter, one that skips computing statuses."""
+    if query.status:
+        return select(sub.c.id)
+    stmt = select(User.id).where(User.cohort_id == cohort.id, User.role == "tsp")
+    if query.organisation_id is not None:
+        stmt = stmt.where(User.organisation_id == query.organisation_id)
+    if query.country:
+        stmt = stmt.where(User.organisation_id.in_(select(Organisation.id).where(Organisation.country == query.country)))
+    return stmt
+
+
 def _ordered(sub, query: CohortQuery):
     column = {"name": sub.c.name, "organisation": sub.c.organisation, "country": sub.c.country,
-              "status": sub.c.rank, "last_active": sub.c.last_at}[query.sort]
+              "status": sub.c.rank, "last_active": sub.c.get("last_at")}[query.sort]
     first = column.desc() if query.descending else column.asc()
     nulls = column.is_(None)  # learners without an organisation or any activity go last, on every engine
     return [nulls, first, sub.c.name, sub.c.id]
@@ -170,7 +183,8 @@ def _ordered(sub, query: CohortQuery):
 @dataclass
 class CohortPage:
     rows: list[LearnerRow]
-    extra: dict[int, Any]  # user id -> row of organisation, country, status, last_at
+    extra: dict[int, Any]  # user id -> row of organisation, country, status
+    last_active: dict[int, Any]  # user id -> when they last did something (None: never)
     total: int  # learners matching every filter
     status_counts: dict[str, int]  # per status, with the organisation and country filters only
     unit_counts: dict[str, tuple[int, int]]  # unit id -> (started, completed) over the whole filtered set
@@ -182,9 +196,9 @@ def cohort_page(session: Session, course: Course, cohort: Cohort, query: CohortQ
     """One page of the cohort table (or every row, page_size None) with counts for the filtered set; constant queries."""
     unfiltered = _learners(course, cohort, query, with_status=False)
     status_counts = dict(session.execute(select(unfiltered.c.status, func.count()).group_by(unfiltered.c.status)).all())
-    sub = _learners(course, cohort, query)
+    sub = _learners(course, cohort, query, with_last=query.sort == "last_active")
     total = status_counts.get(query.status, 0) if query.status else sum(status_counts.values())
-    ids = select(sub.c.id)
+    ids = _ids(cohort, query, sub)
     done = dict(session.execute(select(Completion.ref_id, func.count()).where(Completion.scope == "unit", Completion.user_id.in_(ids))
                                 .group_by(Completion.ref_id)).all())
     unit_of = {lid: u.id for u in course.units for m in course.unit_modules(u) for lid in m.lesson_ids}
@@ -203,10 +217,15 @@ def cohort_page(session: Session, course: Course, cohort: Cohort, query: CohortQ
     found = session.execute(stmt).all()
     users = [r[0] for r in found]
     extra = {r[0].id: r for r in found}
+    if query.sort == "last_active":
+        last = {r[0].id: r.last_at for r in found}
+    else:
+        page_last = last_activity([u.id for u in users])
+        last = dict(session.execute(select(page_last.c.user_id, page_last.c.last_at)).all())
     organisations = list(session.scalars(select(Organisation).where(Organisation.id.in_(
         select(User.organisation_id).where(User.cohort_id == cohort.id, User.role == "tsp"))).order_by(Organisation.name)))
-    return CohortPage(rows=learner_rows(session, course, users), extra=extra, total=total, status_counts=status_counts,
-                      unit_counts=unit_counts, organisations=organisations, pages=pages)
+    return CohortPage(rows=learner_rows(session, course, users), extra=extra, last_active=last, total=total,
+                      status_counts=status_counts, unit_counts=unit_counts, organisations=organisations, pages=pages)
 
 
 def learner_rows(session: Session, course: Course, users: list[User]) -> list[LearnerRow]:

@@ -90,8 +90,10 @@ def cohort(cohort_id: int):
               [progress.unit_status(crs, row.snap, u) for u in crs.units], page.extra[row.user.id],
               progress.refresher_opens_on(crs, row.snap)) for row in page.rows]
     quiz_ids = [q for u in crs.units for q in crs.all_quizzes_of(u)]
+    statuses = reports.statuses(crs)
     return render_template("trainer/cohort.html", cohort=group, table=table, page=page, query=query, course=crs, modules=modules,
-                           statuses=reports.statuses(crs), labels=dict(reports.statuses(crs)), countries=countries.COUNTRIES, quiz_ids=quiz_ids, form=ActionForm())
+                           statuses=statuses, labels=dict(statuses), countries=countries.COUNTRIES, quiz_ids=quiz_ids,
+                           form=ActionForm())
 
 
 @bp.route("/cohorts/<int:cohort_id>/learners.csv")
@@ -114,7 +116,7 @@ def cohort_csv(cohort_id: int):
             yield [row.user.name, row.user.email, extra.organisation or "", extra.country or "", labels.get(extra.status, extra.status),
                    *[progress.module_status(crs, snap, m) for m in modules], *[progress.unit_status(crs, snap, u) for u in crs.units],
                    _iso(snap.plan_submitted_at), row.log_entries, _iso(snap.report_submitted_at), opens.isoformat() if opens else "",
-                   sum(c.status == "valid" for c in row.certificates), _iso(extra.last_at)]
+                   sum(c.status == "valid" for c in row.certificates), _iso(page.last_active.get(row.user.id))]
 
     return csv_download(f"cohort-{group.id}-learners.csv", header, list(rows()))  # built while the session is open
 
