@@ -59,9 +59,10 @@ def create_user(session: Session, email: str, name: str, role: str, password: st
     email, name = validate(email, name, role, password)
     if session.scalar(select(func.count()).select_from(User).where(User.email == email)):
         raise UserError(f"an account for {email} already exists")
-    user = User(email=email, name=name, role=role, password_hash=hash_password(password))
     if country and not organisation:
         raise UserError("a country belongs to an organisation: give --organisation too")
+    user = User(email=email, name=name, role=role, password_hash=hash_password(password))
+    session.add(user)  # before any relationship, so the organisation's and cohort's member lists take it in
     if organisation:
         try:
             user.organisation = organisations.get_or_create(session, organisation, country)
@@ -73,7 +74,6 @@ def create_user(session: Session, email: str, name: str, role: str, password: st
             user.trains.append(group)
         else:
             user.cohort = group
-    session.add(user)
     return user
 
 

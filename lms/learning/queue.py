@@ -77,21 +77,23 @@ def queue(course: Course, cohort_ids: list[int], now: datetime):
     return union_all(*parts).subquery()
 
 
-def counts(session: Session, course: Course, cohort_ids: list[int], now: datetime) -> dict[str, int]:
+def entries(session: Session, course: Course, cohort_ids: list[int], now: datetime) -> list[tuple[str, int, datetime]]:
+    """(kind, user id, since) for the whole queue, longest waiting first: one query, small rows."""
     q = queue(course, cohort_ids, now)
-    found = dict(session.execute(select(q.c.kind, func.count()).group_by(q.c.kind)).all())
-    return {kind: found.get(kind, 0) for kind in KINDS}
+    return [tuple(row) for row in session.execute(select(q.c.kind, q.c.user_id, q.c.since).order_by(q.c.since, q.c.user_id, q.c.kind))]
 
 
-def items(session: Session, course: Course, cohort_ids: list[int], now: datetime, kind: str | None = None,
-          page: int = 1, page_size: int | None = PAGE_SIZE) -> list[QueueItem]:
-    """The queue, longest waiting first; one page of it, or all of it (page_size None)."""
-    q = queue(course, cohort_ids, now)
-    stmt = (select(q.c.kind, q.c.since, User, Organisation.name, Organisation.country)
-            .join(User, User.id == q.c.user_id).outerjoin(Organisation, Organisation.id == User.organisation_id)
-            .order_by(q.c.since, User.name, q.c.kind))
-    if kind in KINDS:
-        stmt = stmt.where(q.c.kind == kind)
+def counts(found: list[tuple[str, int, datetime]]) -> dict[str, int]:
+    return {kind: sum(1 for k, _u, _s in found if k == kind) for kind in KINDS}
+
+
+def items(session: Session, found: list[tuple[str, int, datetime]], kind: str | None = None, page: int = 1,
+          page_size: int | None = PAGE_SIZE) -> list[QueueItem]:
+    """One page of the queue (or all of it, page_size None), with each learner and organisation: one query."""
+    chosen = [e for e in found if kind not in KINDS or e[0] == kind]
     if page_size:
-        stmt = stmt.limit(page_size).offset((max(1, page) - 1) * page_size)
-    return [QueueItem(*row) for row in session.execute(stmt).all()]
+        chosen = chosen[(max(1, page) - 1) * page_size:max(1, page) * page_size]
+    people = {user.id: (user, name, country) for user, name, country in session.execute(
+        select(User, Organisation.name, Organisation.country).outerjoin(Organisation, Organisation.id == User.organisation_id)
+        .where(User.id.in_({user_id for _k, user_id, _s in chosen})))}
+    return [QueueItem(k, since, *people[user_id]) for k, user_id, since in chosen]

@@ -33,11 +33,12 @@ def index():
     """What waits on the trainer, longest waiting first."""
     cohorts, chosen, kind, page = _scope()
     ids = [chosen.id] if chosen else [c.id for c in cohorts]
-    session, crs, current = get_session(), current_app.extensions["lms.course"], now()
-    counts = queue.counts(session, crs, ids, current)
+    session = get_session()
+    entries = queue.entries(session, current_app.extensions["lms.course"], ids, now())
+    counts = queue.counts(entries)
     total = counts[kind] if kind else sum(counts.values())
     pages = max(1, -(-total // queue.PAGE_SIZE))
-    found = queue.items(session, crs, ids, current, kind, min(page, pages))
+    found = queue.items(session, entries, kind, min(page, pages))
     names = {c.id: c.name for c in cohorts}
     return render_template("trainer/queue.html", items=found, counts=counts, kinds=queue.KINDS, cohorts=cohorts, chosen=chosen,
                            kind=kind, page=min(page, pages), pages=pages, total=total, names=names)
@@ -49,7 +50,8 @@ def csv():
     """The queue as CSV, with the same filters, every page."""
     cohorts, chosen, kind, _page = _scope()
     ids = [chosen.id] if chosen else [c.id for c in cohorts]
-    found = queue.items(get_session(), current_app.extensions["lms.course"], ids, now(), kind, page_size=None)
+    session = get_session()
+    found = queue.items(session, queue.entries(session, current_app.extensions["lms.course"], ids, now()), kind, page_size=None)
     names = {c.id: c.name for c in cohorts}
     rows = [[queue.KINDS[i.kind], i.user.name, i.user.email, names.get(i.user.cohort_id, ""), i.organisation or "", i.country or "",
              i.since.strftime("%Y-%m-%d %H:%M")] for i in found]
