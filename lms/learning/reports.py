@@ -103,7 +103,8 @@ class CohortQuery:
         """The query string for this view with some values changed (for links: sort, page, CSV)."""
         values = {"organisation": self.organisation_id, "country": self.country, "status": self.status,
                   "sort": ("-" if self.descending else "") + self.sort, "page": self.page, **changes}
-        return {k: str(v) for k, v in values.items() if v not in (None, "", 1, "name") or (k == "page" and v not in (None, 1))}
+        defaults = {"sort": "name", "page": 1}  # left out of links, so the plain URL is the default view
+        return {k: str(v) for k, v in values.items() if v not in (None, "") and defaults.get(k) != v}
 
 
 def statuses(course: Course) -> list[tuple[str, str]]:
@@ -124,11 +125,17 @@ def _status_column(course: Course):
 
 
 def last_activity(user_ids):
-    """(user_id, last_at): the latest thing each learner did (lesson, quiz, plan, log, report), for users in `user_ids`."""
+    """(user_id, last_at): the latest thing each learner did (lesson, quiz, plan, log, report), for users in `user_ids`.
+
+    Each table is reduced to one row per learner first (its user_id index makes that cheap), then the five are merged.
+    """
+    def latest(user_id, at):
+        return select(user_id.label("user_id"), func.max(at).label("at")).where(user_id.in_(user_ids)).group_by(user_id)
+
     parts = union_all(
-        select(LessonProgress.user_id.label("user_id"), LessonProgress.last_viewed_at.label("at")).where(LessonProgress.user_id.in_(user_ids)),
-        select(QuizAttempt.user_id, func.coalesce(QuizAttempt.submitted_at, QuizAttempt.started_at)).where(QuizAttempt.user_id.in_(user_ids)),
-        select(PilotLogEntry.user_id, PilotLogEntry.created_at).where(PilotLogEntry.user_id.in_(user_ids)),
+        latest(LessonProgress.user_id, LessonProgress.last_viewed_at),
+        latest(QuizAttempt.user_id, func.coalesce(QuizAttempt.submitted_at, QuizAttempt.started_at)),
+        latest(PilotLogEntry.user_id, PilotLogEntry.created_at),
         select(PilotPlan.user_id, PilotPlan.updated_at).where(PilotPlan.user_id.in_(user_ids)),
         select(PilotReport.user_id, PilotReport.updated_at).where(PilotReport.user_id.in_(user_ids)),
     ).subquery()

@@ -128,6 +128,11 @@ def test_filters_sorting_paging_and_counts_for_the_whole_filtered_set(app, train
     assert "<strong>30</strong> learners match these filters" in kh and "Alpha 0001" in kh and "Alpha 0000" not in kh
     bd = trainer.get(f"/trainer/cohorts/{a}?organisation={orgs['BD']}").get_data(as_text=True)
     assert "<strong>30</strong> learners" in bd and "Alpha 0004" in bd and "Alpha 0001" not in bd
+    # Sort, page and CSV links keep the filters (whatever the organisation's id).
+    assert f'href="/trainer/cohorts/{a}?organisation={orgs["BD"]}&amp;sort=country"' in bd
+    assert f'href="/trainer/cohorts/{a}/learners.csv?organisation={orgs["BD"]}"' in bd
+    busy = trainer.get(f"/trainer/cohorts/{a}?status=started&sort=-country").get_data(as_text=True)
+    assert f'href="/trainer/cohorts/{a}?status=started&amp;sort=-country&amp;page=2" rel="next"' in busy
     done = trainer.get(f"/trainer/cohorts/{a}?status=done:core").get_data(as_text=True)
     assert "<strong>24</strong> learners" in done and "Core training: <strong>24</strong> completed" in done
     assert "Completed: Core training (24)" in done and "Not started (26)" in done  # 24 + the two fixture learners
