@@ -68,8 +68,8 @@ def dashboard_csv():
     cohorts = my_cohorts()
     summaries = reports.cohort_summaries(get_session(), crs, cohorts)
     header = ["Cohort", "Learners", *[f"{u.title} completed" for u in crs.units], "Pilot plans submitted", "Refresher opens"]
-    rows = ([c.name, summaries[c.id]["size"], *[summaries[c.id]["done"][u.id] for u in crs.units], summaries[c.id]["plans"],
-             c.refresher_opens_on.isoformat() if c.refresher_opens_on else ""] for c in cohorts)
+    rows = [[c.name, summaries[c.id]["size"], *[summaries[c.id]["done"][u.id] for u in crs.units], summaries[c.id]["plans"],
+             c.refresher_opens_on.isoformat() if c.refresher_opens_on else ""] for c in cohorts]
     return csv_download("cohorts.csv", header, rows)
 
 

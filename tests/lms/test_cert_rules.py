@@ -211,3 +211,35 @@ def test_a_trainer_cannot_grant_attempts_outside_their_cohorts(app):
 def _grants(app):
     with app.app_context():
         return get_session().scalars(select(ExtraAttempt)).all()
+
+
+def test_migration_gives_existing_certificates_their_completion_date(tmp_path, course_dir, clock):
+    """Certificates issued before this change: a replacement takes the date of the one it replaced; nothing is lost."""
+    from sqlalchemy import text
+
+    from lms import create_app
+    from lms.db.session import upgrade
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "k", "DATABASE_URL": f"sqlite:///{tmp_path / 'old.sqlite'}",
+                      "COURSE_DIR": str(course_dir), "CLOCK": clock})
+    with app.app_context():
+        upgrade(app, "0002")
+        with app.extensions["lms.engine"].begin() as conn:
+            conn.execute(text("INSERT INTO users (id, email, name, role, password_hash, active, created_at) "
+                              "VALUES (1, 'a@example.org', 'A', 'tsp', 'x', 1, '2026-01-01 00:00:00')"))
+            for cid, issued, key in ((1, "2026-01-10 09:00:00", None), (2, "2026-03-01 10:00:00", None),
+                                     (3, "2026-05-01 11:00:00", "1:core")):
+                conn.execute(text("INSERT INTO certificates (id, code, user_id, kind, learner_name, course_title, organisation, "
+                                  "study_hours, issued_at, content_version, current_key) VALUES "
+                                  "(:id, :code, 1, 'core', 'A', 'C', 'O', 2, :issued, 'v', :key)"),
+                             {"id": cid, "code": f"CODE{cid}", "issued": issued, "key": key})
+            conn.execute(text("INSERT INTO lesson_progress (user_id, lesson_id, first_viewed_at, last_viewed_at, seconds_spent, "
+                              "content_version) VALUES (1, 'basics-one', '2026-01-02 00:00:00', '2026-01-02 00:00:00', 60, 'v')"))
+            for cid, superseded_by in ((1, 2), (2, 3)):
+                conn.execute(text("UPDATE certificates SET superseded_by_id = :s WHERE id = :id"), {"s": superseded_by, "id": cid})
+        upgrade(app)
+        found = {c.id: c.completed_on for c in get_session().scalars(select(Certificate))}
+        from lms.db.models import LessonProgress
+
+        assert len(get_session().scalars(select(LessonProgress)).all()) == 1  # no learner's record lost on the way
+    assert found == {1: date(2026, 1, 10), 2: date(2026, 1, 10), 3: date(2026, 1, 10)}

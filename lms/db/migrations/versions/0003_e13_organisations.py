@@ -26,11 +26,17 @@ def upgrade() -> None:
     with op.batch_alter_table('organisations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_organisations_country'), ['country'], unique=False)
 
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('organisation_id', sa.Integer(), nullable=True))
-        batch_op.create_index(batch_op.f('ix_users_organisation_id'), ['organisation_id'], unique=False)
-        batch_op.create_foreign_key(batch_op.f('fk_users_organisation_id_organisations'), 'organisations',
-                                    ['organisation_id'], ['id'], ondelete='SET NULL')
+    if op.get_bind().dialect.name == 'sqlite':
+        # Not batch mode: it would copy `users` and drop the old table, and with foreign keys on,
+        # dropping it deletes every learner's records through ON DELETE CASCADE. SQLite adds a
+        # nullable column with its REFERENCES clause in place.
+        op.execute('ALTER TABLE users ADD COLUMN organisation_id INTEGER '
+                   'REFERENCES organisations (id) ON DELETE SET NULL')
+    else:
+        op.add_column('users', sa.Column('organisation_id', sa.Integer(), nullable=True))
+        op.create_foreign_key(op.f('fk_users_organisation_id_organisations'), 'users', 'organisations',
+                              ['organisation_id'], ['id'], ondelete='SET NULL')
+    op.create_index(op.f('ix_users_organisation_id'), 'users', ['organisation_id'], unique=False)
 
     op.create_table('extra_attempts',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -60,8 +66,7 @@ def upgrade() -> None:
     with op.batch_alter_table('certificate_events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_certificate_events_certificate_id'), ['certificate_id'], unique=False)
 
-    with op.batch_alter_table('certificates', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('completed_at', sa.DateTime(), nullable=True))
+    op.add_column('certificates', sa.Column('completed_at', sa.DateTime(), nullable=True))  # in place, no table copy
     _backfill_completion_dates()
 
 
@@ -81,16 +86,18 @@ def _backfill_completion_dates() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('certificates', schema=None) as batch_op:
-        batch_op.drop_column('completed_at')
-    with op.batch_alter_table('certificate_events', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_certificate_events_certificate_id'))
+    if op.get_bind().dialect.name == 'sqlite':
+        # SQLite cannot drop a column that holds a foreign key, and rebuilding `users` with foreign
+        # keys on would delete every learner's records (see upgrade). Refuse before changing anything.
+        raise RuntimeError("0003 cannot be undone on SQLite without losing records: restore the copy of the "
+                           "database file taken before upgrading")
+    op.drop_index(op.f('ix_certificate_events_certificate_id'), table_name='certificate_events')
     op.drop_table('certificate_events')
-    with op.batch_alter_table('extra_attempts', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_extra_attempts_user_id'))
+    op.drop_column('certificates', 'completed_at')
+    op.drop_index(op.f('ix_extra_attempts_user_id'), table_name='extra_attempts')
     op.drop_table('extra_attempts')
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('fk_users_organisation_id_organisations'), type_='foreignkey')
-        batch_op.drop_index(batch_op.f('ix_users_organisation_id'))
-        batch_op.drop_column('organisation_id')
+    op.drop_index(op.f('ix_users_organisation_id'), table_name='users')
+    op.drop_constraint(op.f('fk_users_organisation_id_organisations'), 'users', type_='foreignkey')
+    op.drop_column('users', 'organisation_id')
+    op.drop_index(op.f('ix_organisations_country'), table_name='organisations')
     op.drop_table('organisations')
