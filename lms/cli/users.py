@@ -37,13 +37,15 @@ def users_group() -> None:
 @click.option("--name", required=True)
 @click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option("--cohort", default=None, help="Cohort name (created if new); a trainer follows it.")
+@click.option("--organisation", default=None, help="Organisation name (created if new, then --country is needed).")
+@click.option("--country", default=None, help="The organisation's country: ISO 3166 two-letter code (BD, KH, IN, PH...).")
 @click.option("--password-stdin", is_flag=True, required=True, expose_value=False, help="Read the password from standard input.")
 @with_appcontext
-def users_create(email: str, name: str, role: str, cohort: str | None) -> None:
+def users_create(email: str, name: str, role: str, cohort: str | None, organisation: str | None, country: str | None) -> None:
     """Create an account."""
     session = get_session()
     try:
-        user = create_user(session, email, name, role, _read_password(), cohort)
+        user = create_user(session, email, name, role, _read_password(), cohort, organisation, country)
         session.commit()
     except UserError as exc:
         raise click.ClickException(str(exc)) from None
@@ -54,7 +56,7 @@ def users_create(email: str, name: str, role: str, cohort: str | None) -> None:
 @click.argument("file", type=click.File("rb"))
 @with_appcontext
 def users_import(file) -> None:
-    """Create accounts from a CSV (email,name,role,cohort[,password]): all or nothing."""
+    """Create accounts from a CSV (email,name,role[,cohort,organisation,country,password]): all or nothing."""
     from flask import current_app
 
     from lms.learning import credentials

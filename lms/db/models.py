@@ -65,6 +65,19 @@ class Cohort(Base):
     trainers: Mapped[list[User]] = relationship(secondary=cohort_trainers, back_populates="trains")
 
 
+class Organisation(Base):
+    """Where a TSP works; its country is an ISO 3166-1 alpha-2 code."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    country: Mapped[str] = mapped_column(String(2), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    members: Mapped[list[User]] = relationship(back_populates="organisation")
+
+
 class User(UserMixin, Base):
     __tablename__ = "users"
 
@@ -80,8 +93,10 @@ class User(UserMixin, Base):
     # which ends every session of the account on every device (reactivation does not undo it).
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     email_optout: Mapped[str] = mapped_column(String(200), default="", server_default="")  # kinds, comma-separated
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
 
     cohort: Mapped[Cohort | None] = relationship(back_populates="members", foreign_keys=[cohort_id])
+    organisation: Mapped[Organisation | None] = relationship(back_populates="members")
     trains: Mapped[list[Cohort]] = relationship(secondary=cohort_trainers, back_populates="trainers")
 
     @property
@@ -138,6 +153,21 @@ class QuizAttempt(Base):
         back_populates="attempt", cascade="all, delete-orphan", order_by="AttemptItem.position"
     )
     user: Mapped[User] = relationship()
+
+
+class ExtraAttempt(Base):
+    """One more attempt at a quiz granted to a learner beyond its limit: who granted it, when and why."""
+
+    __tablename__ = "extra_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    quiz_id: Mapped[str] = mapped_column(String(100))
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(Text)
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    granted_by: Mapped[User | None] = relationship(foreign_keys=[granted_by_id])
 
 
 class AttemptItem(Base):
@@ -263,6 +293,8 @@ class Certificate(Base):
     organisation: Mapped[str] = mapped_column(String(300))
     study_hours: Mapped[float]
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the training was completed: the date the certificate shows, kept across re-issues.
+    completed_at: Mapped[datetime | None]
     content_version: Mapped[str] = mapped_column(String(40))
     revoked_at: Mapped[datetime | None]
     revoke_reason: Mapped[str | None] = mapped_column(Text)
@@ -277,6 +309,29 @@ class Certificate(Base):
         return CertificateStatus.REVOKED if self.revoked_at is not None else CertificateStatus.VALID
 
     user: Mapped[User] = relationship()
+    events: Mapped[list[CertificateEvent]] = relationship(
+        back_populates="certificate", cascade="all, delete-orphan", order_by="CertificateEvent.at"
+    )
+
+    @property
+    def completed_on(self) -> date:
+        return (self.completed_at or self.issued_at).date()
+
+
+class CertificateEvent(Base):
+    """What an administrator did to a certificate (revoked, restored, re-issued), by whom and why."""
+
+    __tablename__ = "certificate_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String(20))  # revoked | restored | reissued
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    certificate: Mapped[Certificate] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
 
 
 class RateEvent(Base):

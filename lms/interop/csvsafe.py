@@ -35,3 +35,16 @@ def dict_rows(columns: Sequence[str], rows: Iterable[dict], chunk_size: int = 64
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue()
+
+
+def list_rows(header: Sequence[str], rows: Iterable[Iterable[Any]]) -> Iterator[str]:
+    """The CSV text line by line: BOM and header first, then one CRLF-terminated line per row."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([safe_cell(h) for h in header])
+    yield BOM + buffer.getvalue()
+    for row in rows:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow([safe_cell(c) for c in row])
+        yield buffer.getvalue()

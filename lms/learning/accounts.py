@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from lms.db.models import ROLES, Cohort, User, utcnow
-from lms.learning import inputs, once
+from lms.learning import inputs, once, organisations
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = inputs.PASSWORD_MIN
@@ -65,7 +65,8 @@ def validate(email: str, name: str, role: str, password: str | None) -> tuple[st
     return email, name
 
 
-def create_user(session: Session, email: str, name: str, role: str, password: str | None, cohort: str | None = None) -> User:
+def create_user(session: Session, email: str, name: str, role: str, password: str | None, cohort: str | None = None,
+                organisation: str | None = None, country: str | None = None) -> User:
     """Add an account (the caller commits); trainers are attached to their cohort as its trainer.
 
     Without a password the account waits for its owner to choose one through an invitation link.
@@ -73,19 +74,26 @@ def create_user(session: Session, email: str, name: str, role: str, password: st
     email, name = validate(email, name, role, password)
     if session.scalar(select(func.count()).select_from(User).where(User.email == email)):
         raise UserError(f"an account for {email} already exists")
+    if country and not organisation:
+        raise UserError("a country belongs to an organisation: give --organisation too")
     user = User(email=email, name=name, role=role, password_hash=hash_password(password) if password else INVITED)
+    session.add(user)  # before any relationship, so the organisation's and cohort's member lists take it in
+    if organisation:
+        try:
+            user.organisation = organisations.get_or_create(session, organisation, country)
+        except organisations.OrganisationError as exc:
+            raise UserError(str(exc)) from None
     if cohort:
         group = get_or_create_cohort(session, cohort.strip())
         if role == "trainer":
             user.trains.append(group)
         else:
             user.cohort = group
-    session.add(user)
     return user
 
 
 def import_csv(session: Session, text: str) -> list[tuple[User, str | None]]:
-    """Create every account in a CSV (email,name,role,cohort[,password]) or none; returns (user, password given).
+    """Create every account in a CSV (email,name,role[,cohort,organisation,country,password]) or none; returns (user, password given).
 
     Rows without a password are not hashed at all: those accounts get invitation links instead.
     """
@@ -100,6 +108,7 @@ def import_csv(session: Session, text: str) -> list[tuple[User, str | None]]:
         rows = []
         seen: set[str] = set()
         existing = set(session.scalars(select(User.email)))
+        new_orgs: dict[str, str] = {}
         for row in reader:
             number = reader.line_num
             given = _cell(row, "password") or None
@@ -112,8 +121,13 @@ def import_csv(session: Session, text: str) -> list[tuple[User, str | None]]:
             if email in seen or email in existing:
                 errors.append(f"line {number}: {email} {'appears twice in the file' if email in seen else 'already has an account'}")
                 continue
+            org, country = _cell(row, "organisation").strip(), _cell(row, "country").strip()
+            problem = _organisation_problem(session, org, country, new_orgs)
+            if problem:
+                errors.append(f"line {number}: {problem}")
+                continue
             seen.add(email)
-            rows.append((email, name, _cell(row, "role").strip(), cohort, given))
+            rows.append((email, name, _cell(row, "role").strip(), cohort, given, org, country))
     except csv.Error as exc:
         raise UserError(f"nothing was imported: the file is not readable as CSV ({exc})") from None
     if errors:
@@ -121,11 +135,18 @@ def import_csv(session: Session, text: str) -> list[tuple[User, str | None]]:
     if not rows:
         raise UserError("nothing was imported: the file has no accounts")
     # Checked above, so added in one flush: one INSERT batch, not a query and a flush per row.
-    cohorts = {name: get_or_create_cohort(session, name) for name in {c for *_r, c, _p in rows if c}}
+    cohorts = {name: get_or_create_cohort(session, name) for name in {row[3] for row in rows if row[3]}}
+    named: dict[str, tuple[str, str | None]] = {}  # the organisations named, with a country where any row gives one
+    for *_r, org, country in rows:
+        if org:
+            named[org.lower()] = (org, country or named.get(org.lower(), (org, None))[1])
+    orgs = {key: organisations.get_or_create(session, org, country) for key, (org, country) in named.items()}
     created = []
     with session.no_autoflush:
-        for email, name, role, cohort, password in rows:
+        for email, name, role, cohort, password, org, _country in rows:
             user = User(email=email, name=name, role=role, password_hash=hash_password(password) if password else INVITED)
+            if org:
+                user.organisation = orgs[org.lower()]
             if cohort and role == "trainer":
                 user.trains.append(cohorts[cohort])
             elif cohort:
@@ -140,3 +161,23 @@ def _cell(row: dict, column: str) -> str:
     """A cell as text; a row with too many cells puts the rest in a list under None, which is ignored."""
     value = row.get(column)
     return value if isinstance(value, str) else ""
+
+
+def _organisation_problem(session: Session, name: str, country: str, new: dict[str, str]) -> str | None:
+    """What is wrong with a row's organisation and country, checked before anything is created."""
+    if not name:
+        return "a country belongs to an organisation: fill in the organisation too" if country else None
+    try:
+        name = organisations.clean_name(name)
+        code = organisations.clean_country(country) if country else None
+    except organisations.OrganisationError as exc:
+        return str(exc)
+    org = organisations.by_name(session, name)
+    known = org.country if org is not None else new.get(name.lower())
+    if known is None:
+        if code is None:
+            return f"{name} is a new organisation: give its country too"
+        new[name.lower()] = code
+    elif code is not None and code != known:
+        return f"{name} is in {known}, not {code}"
+    return None

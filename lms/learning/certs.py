@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 import certificates
 from lms.content.model import Course
 from lms.db.enums import CertificateStatus, Role, Scope
-from lms.db.models import Certificate, User
+from lms.db.models import Certificate, CertificateEvent, User
 from lms.learning import progress
 
 KIND_LABELS = {"core": "Core training completed", "refresher": "Refresher training completed"}
@@ -45,7 +45,7 @@ def issue(session: Session, course: Course, user: User, kind: str, now: datetime
     cert = Certificate(
         code=certificates.new_code(key), user_id=user.id, kind=kind, learner_name=user.name,
         course_title=course.title, organisation=course.organisation, study_hours=unit.study_hours if unit else 0,
-        issued_at=now, content_version=course.full_version, current_key=current_key(user.id, kind),
+        issued_at=now, completed_at=now, content_version=course.full_version, current_key=current_key(user.id, kind),
     )
     try:
         with session.begin_nested():
@@ -62,19 +62,45 @@ def issue_earned(session: Session, course: Course, snap: progress.Snapshot, key:
     """A certificate for each completed core or refresher unit, dated on its completion; idempotent, never commits."""
     if snap.user.role != Role.TSP:
         return []
+    core = course.unit("core")
+    core_done = core is None or (Scope.UNIT, core.id) in snap.completions
     return [issue(session, course, snap.user, unit.kind, snap.completions[(Scope.UNIT, unit.id)].completed_at, key)
-            for unit in course.units if unit.kind in KIND_LABELS and (Scope.UNIT, unit.id) in snap.completions]
+            for unit in course.units if unit.kind in KIND_LABELS and (Scope.UNIT, unit.id) in snap.completions
+            and (unit.kind != "refresher" or core_done)]  # no refresher certificate without the core training
 
 
-def revoke(cert: Certificate, reason: str, now: datetime) -> None:
+def _record(cert: Certificate, action: str, reason: str, now: datetime, actor: User | None) -> None:
+    cert.events.append(CertificateEvent(action=action, reason=reason, at=now, actor_id=actor.id if actor else None))
+
+
+def revoke(cert: Certificate, reason: str, now: datetime, actor: User | None = None) -> None:
     if not reason.strip():
         raise certificates.CertificateError("Give a reason for revoking; it is kept with the certificate.")
+    if cert.superseded_by_id is not None:
+        raise certificates.CertificateError("This certificate was replaced; revoke the newest one.")
     if cert.revoked_at is None:
         cert.revoked_at, cert.revoke_reason = now, reason.strip()
+        _record(cert, "revoked", reason.strip(), now, actor)
 
 
-def reissue(session: Session, cert: Certificate, new_name: str, now: datetime, key: bytes) -> Certificate:
-    """Replace a certificate after a name correction; the old one shows as superseded."""
+def restore(cert: Certificate, reason: str, now: datetime, actor: User | None = None) -> None:
+    """Undo a revocation (a mistake): the certificate is valid again, and the restore is recorded with its reason."""
+    if not reason.strip():
+        raise certificates.CertificateError("Give a reason for restoring; it is kept with the certificate.")
+    if cert.revoked_at is None:
+        raise certificates.CertificateError("This certificate is not revoked.")
+    if cert.superseded_by_id is not None:
+        raise certificates.CertificateError("This certificate was replaced; the newest one is the one that counts.")
+    cert.revoked_at, cert.revoke_reason = None, None
+    _record(cert, "restored", reason.strip(), now, actor)
+
+
+def reissue(session: Session, cert: Certificate, new_name: str, now: datetime, key: bytes,
+            actor: User | None = None, reason: str = "") -> Certificate:
+    """Replace a certificate (a corrected name, or after a revocation); the old one shows as superseded.
+
+    The new certificate keeps the date the training was completed: re-issuing is not completing again.
+    """
     new_name = " ".join(new_name.split())
     if not new_name:
         raise certificates.CertificateError("The corrected name is empty.")
@@ -86,11 +112,14 @@ def reissue(session: Session, cert: Certificate, new_name: str, now: datetime, k
     new = Certificate(
         code=certificates.new_code(key), user_id=cert.user_id, kind=cert.kind, learner_name=new_name,
         course_title=cert.course_title, organisation=cert.organisation, study_hours=cert.study_hours, issued_at=now,
-        content_version=cert.content_version, current_key=current_key(cert.user_id, cert.kind),
+        completed_at=cert.completed_at or cert.issued_at, content_version=cert.content_version,
+        current_key=current_key(cert.user_id, cert.kind),
     )
     session.add(new)
     session.flush()
     cert.superseded_by_id = new.id
+    why = reason.strip() or (f"name corrected to {new_name}" if new_name != cert.learner_name else "re-issued")
+    _record(cert, "reissued", why, now, actor)
     user.name = new_name
     return new
 
@@ -112,6 +141,6 @@ def lookup(session: Session, raw_code: str, key: bytes) -> tuple[CertificateStat
 def data_of(cert: Certificate) -> certificates.CertificateData:
     return certificates.CertificateData(
         code=cert.code, learner_name=cert.learner_name, course_title=cert.course_title,
-        kind_label=KIND_LABELS.get(cert.kind, cert.kind), issued_on=cert.issued_at.date(),
+        kind_label=KIND_LABELS.get(cert.kind, cert.kind), issued_on=cert.completed_on,
         study_hours=cert.study_hours, organisation=cert.organisation,
     )

@@ -11,13 +11,42 @@ from sqlalchemy.orm import Session
 import quizzes
 from lms.content.model import Course, Unit
 from lms.db.enums import Role, Scope
-from lms.db.models import LessonProgress, PilotLogEntry, User
-from lms.learning import attempts, pilot, progress
+from lms.db.models import LessonProgress, Organisation, PilotLogEntry, User
+from lms.learning import attempts, organisations, pilot, progress
 from lms.learning.accounts import get_or_create_cohort, hash_password, random_password
 from lms.learning.recording import record_progress
 
-FIRST = ["Rina", "Sokha", "Priya", "Maria", "Nasrin", "Chanthy", "Anjali", "Lourdes", "Farzana", "Srey", "Meena", "Joy"]
-LAST = ["Akter", "Chan", "Sharma", "Santos", "Begum", "Sok", "Devi", "Dela Cruz", "Rahman", "Pich", "Singh", "Reyes"]
+# Made-up organisations in the programme's four countries, and names common in each.
+ORGANISATIONS = {
+    "BD": ["Padma Women's Health Outreach", "Sabuj Alo Harm Reduction Society", "Nari Sangjog Network"],
+    "KH": ["Mekong Women's Health Action", "Chantrea Outreach Cambodia", "Sokhapheap Harm Reduction"],
+    "IN": ["Sahyog Women's Health Trust", "Loktak Harm Reduction Collective", "Nayi Disha Foundation"],
+    "PH": ["Bayanihan Harm Reduction Network", "Kalinga Women's Health Center", "Lingap Outreach Cebu"],
+}
+NAMES = {
+    "BD": (["Nasrin", "Farzana", "Rina", "Shirin", "Taslima", "Rokeya", "Sharmin", "Mousumi"],
+           ["Akter", "Begum", "Rahman", "Hossain", "Khatun", "Islam", "Chowdhury"]),
+    "KH": (["Sokha", "Chanthy", "Bopha", "Sophea", "Kunthea", "Vanna", "Sreymom", "Dara"],
+           ["Chan", "Sok", "Pich", "Keo", "Heng", "Chea", "Meas"]),
+    "IN": (["Priya", "Anjali", "Meena", "Sunita", "Thoibi", "Bembem", "Kavita", "Lalremsiami"],
+           ["Sharma", "Devi", "Singh", "Chanu", "Das", "Thapa", "Nongmaithem"]),
+    "PH": (["Maria", "Lourdes", "Joy", "Ana", "Grace", "Rosalie", "Marites", "Jennifer"],
+           ["Santos", "Reyes", "Dela Cruz", "Bautista", "Garcia", "Villanueva", "Mendoza"]),
+}
+
+
+def demo_organisations(session) -> list[Organisation]:
+    """The demo organisations, created on first use."""
+    found = []
+    for country, names in ORGANISATIONS.items():
+        for name in names:
+            org = organisations.by_name(session, name)
+            if org is None:
+                org = Organisation(name=name, country=country)
+                session.add(org)
+            found.append(org)
+    session.flush()
+    return found
 
 
 def _answer(question: quizzes.Question, rng: random.Random, skill: float) -> object:
@@ -58,11 +87,14 @@ def seed_learners(session: Session, course: Course, now: datetime, signing_key: 
     core, pilot_unit, refresher = course.unit("core"), course.unit("pilot"), course.unit("refresher")
     session.flush()
     base = len(session.scalars(select(User.id).where(User.cohort_id == cohort.id)).all()) if cohort.id else 0
+    orgs = demo_organisations(session)
     for index in range(learners):
         n = base + index + 1
-        name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+        org = orgs[rng.randrange(len(orgs))]
+        first, last = NAMES[org.country]
+        name = f"{rng.choice(first)} {rng.choice(last)}"
         user = User(email=f"learner{n}.{zlib.crc32(cohort.name.encode()) % 10000}@demo.example.org", name=name, role=Role.TSP,
-                    password_hash=shared_hash, cohort=cohort)
+                    password_hash=shared_hash, cohort=cohort, organisation=org)
         session.add(user)
         session.flush()
         reach = rng.random()  # how far along the journey: past 0.77 the core training is finished

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 import quizzes as quiz_engine
 from lms.content.model import Course, Module, Unit
@@ -78,7 +78,8 @@ def snapshots(session: Session, users: list[User], course: Course) -> dict[int, 
     for row in session.scalars(select(LessonProgress).where(LessonProgress.user_id.in_(ids))):
         lessons[row.user_id][row.lesson_id] = row
     records: dict[int, dict[str, QuizRecord]] = defaultdict(dict)
-    attempts = session.scalars(select(QuizAttempt).where(QuizAttempt.user_id.in_(ids))
+    attempts = session.scalars(select(QuizAttempt).options(defer(QuizAttempt.plan))  # the plan's JSON is not needed here
+                               .where(QuizAttempt.user_id.in_(ids))
                                .order_by(QuizAttempt.user_id, QuizAttempt.quiz_id, QuizAttempt.number))
     for attempt in attempts:
         record = records[attempt.user_id].setdefault(attempt.quiz_id, QuizRecord())
@@ -199,6 +200,9 @@ def refresher_opens_on(course: Course, snap: Snapshot) -> date | None:
 def refresher_is_open(course: Course, snap: Snapshot, now: datetime) -> bool:
     if snap.user.role != Role.TSP:
         return True  # trainers and admins preview everything
+    core = course.unit("core")
+    if core is not None and ("unit", core.id) not in snap.completions:
+        return False  # the refresher follows the core training, whatever date a trainer set for the cohort
     opens = refresher_opens_on(course, snap)
     return opens is not None and now.date() >= opens
 

@@ -154,7 +154,7 @@ def certificates_list():
     """Every certificate, newest first, with revoke and re-issue."""
     session = get_session()
     query = (request.args.get("q") or "").strip()[:inputs.SEARCH_MAX]
-    stmt = select(Certificate).order_by(Certificate.issued_at.desc())
+    stmt = select(Certificate).options(selectinload(Certificate.events)).order_by(Certificate.issued_at.desc())
     if query:
         stmt = stmt.where((Certificate.code == query.upper()) | Certificate.learner_name.ilike(f"%{query}%"))
     return render_template("admin/certificates.html", certificates=session.scalars(stmt.limit(500)).all(),
@@ -172,12 +172,27 @@ def revoke(cert_id: int):
     cert = _certificate(cert_id)
     try:
         reason = inputs.text(request.form.get("reason"), "The reason", inputs.REASON_MAX, multiline=True)
-        certs.revoke(cert, reason, now())
+        certs.revoke(cert, reason, now(), current_user)
     except (certificates.CertificateError, inputs.InputError) as exc:
         flash(f"Not revoked: {exc}")
         return redirect(url_for("admin.certificates_list"))
     get_session().commit()
     flash(f"Certificate {cert.code} is revoked.")
+    return redirect(url_for("admin.certificates_list"))
+
+
+@bp.route("/certificates/<int:cert_id>/restore", methods=["POST"])
+@admin_only
+def restore(cert_id: int):
+    """Restore a certificate revoked by mistake, keeping the reason."""
+    cert = _certificate(cert_id)
+    try:
+        certs.restore(cert, request.form.get("reason") or "", now(), current_user)
+    except certificates.CertificateError as exc:
+        flash(f"Not restored: {exc}")
+        return redirect(url_for("admin.certificates_list"))
+    get_session().commit()
+    flash(f"Certificate {cert.code} is valid again.")
     return redirect(url_for("admin.certificates_list"))
 
 
@@ -189,7 +204,8 @@ def reissue(cert_id: int):
     session = get_session()
     try:
         name = inputs.text(request.form.get("name"), "The corrected name", inputs.NAME_MAX)
-        new = certs.reissue(session, cert, name, now(), signing_key())
+        reason = inputs.text(request.form.get("reason"), "The reason", inputs.REASON_MAX, multiline=True)
+        new = certs.reissue(session, cert, name, now(), signing_key(), current_user, reason)
         session.commit()
     except IntegrityError:  # sent twice at once: the other request re-issued it
         session.rollback()

@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 
 from lms.config import proxy_count
-from lms.web import access, account, admin, auth, certs, clock, errors, inputs, learn, mailer, people, pilot, quiz, trainer
+from lms.web import access, account, admin, auth, certs, clock, errors, inputs, learn, mailer, organisations, people, pilot, queue, quiz, trainer
 
 
 def init_app(app: Flask) -> None:
@@ -17,7 +17,7 @@ def init_app(app: Flask) -> None:
     auth.init_app(app)
     errors.init_app(app)
     access.init_app(app)
-    for module in (auth, learn, quiz, pilot, trainer, certs, admin, people, account):
+    for module in (auth, learn, quiz, pilot, trainer, queue, certs, admin, people, account, organisations):
         app.register_blueprint(module.bp)
     mailer.init_app(app)
     _template_helpers(app)
@@ -54,6 +54,10 @@ def _template_helpers(app: Flask) -> None:
     @app.template_filter("short_date")
     def format_short_date(value) -> str:
         return value.strftime("%-d %b %Y") if value else ""
+
+    from lms.web.words import plain_status
+
+    app.add_template_filter(plain_status, "plain_status")
 
     @app.template_filter("status_class")
     def status_class(status: str) -> str:

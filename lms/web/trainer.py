@@ -1,4 +1,4 @@
-"""Trainer workspace: cohorts, each learner's progress, quiz results down to each answer, item statistics."""
+"""Trainer workspace: cohorts at any size, each learner's progress, quiz results down to each answer, item statistics."""
 from __future__ import annotations
 
 from datetime import date
@@ -11,12 +11,13 @@ import quizzes
 from lms.db.enums import Role
 from lms.db.models import Cohort, Comment, PilotLogEntry, QuizAttempt, User
 from lms.db.session import get_session
-from lms.learning import notify, pilot, progress, reports
+from lms.learning import answers, attempts, cohorts, countries, grants, notify, pilot, progress, reports
 from lms.web.access import staff
 from lms.web.clock import now
 from lms.web.context import course
 from lms.web.forms import ActionForm
 from lms.web.mailer import base_url
+from lms.web.tables import csv_download
 
 bp = Blueprint("trainer", __name__, url_prefix="/trainer")
 
@@ -47,31 +48,75 @@ def _learner(user_id: int) -> User:
 @staff
 def dashboard():
     """The trainer's cohorts, with how far each has come."""
-    session = get_session()
     crs = course()
-    summaries = []
-    for cohort in my_cohorts():
-        rows = reports.cohort_rows(session, crs, cohort)
-        counts = {u.id: sum(progress.unit_status(crs, r.snap, u) in progress.DONE for r in rows) for u in crs.units}
-        plans = sum(r.snap.plan_submitted_at is not None for r in rows)
-        summaries.append((cohort, len(rows), counts, plans))
-    return render_template("trainer/dashboard.html", summaries=summaries, course=crs)
+    mine = my_cohorts()
+    summaries = cohorts.cohort_summaries(get_session(), crs, mine)
+    return render_template("trainer/dashboard.html", cohorts=mine, summaries=summaries, course=crs)
+
+
+@bp.route("/cohorts.csv")
+@staff
+def dashboard_csv():
+    """The cohorts table as CSV."""
+    crs = course()
+    mine = my_cohorts()
+    summaries = cohorts.cohort_summaries(get_session(), crs, mine)
+    header = ["Cohort", "Learners", *[f"{u.title} completed" for u in crs.units], "Pilot plans submitted", "Refresher opens"]
+    rows = [[c.name, summaries[c.id]["size"], *[summaries[c.id]["done"][u.id] for u in crs.units], summaries[c.id]["plans"],
+             c.refresher_opens_on.isoformat() if c.refresher_opens_on else ""] for c in mine]
+    return csv_download("cohorts.csv", header, rows)
+
+
+def _cohort_query(crs) -> cohorts.CohortQuery:
+    return cohorts.CohortQuery.from_args(request.args, [k for k, _ in cohorts.statuses(crs)])
 
 
 @bp.route("/cohorts/<int:cohort_id>")
 @staff
 def cohort(cohort_id: int):
-    """Who is where: every learner against every module, quiz, plan, report and certificate."""
+    """Who is where, a page at a time: filters, sorting and counts for the whole filtered set."""
     group = _cohort(cohort_id)
     crs = course()
-    rows = reports.cohort_rows(get_session(), crs, group)
-    table = []
-    for row in rows:
-        modules = [(m, progress.module_status(row.snap, m)) for u in crs.units for m in crs.unit_modules(u)]
-        units = [(u, progress.unit_status(crs, row.snap, u)) for u in crs.units]
-        table.append((row, modules, units, progress.refresher_opens_on(crs, row.snap)))
+    query = _cohort_query(crs)
+    page = cohorts.cohort_page(get_session(), crs, group, query)
+    modules = [m for u in crs.units for m in crs.unit_modules(u)]
+    table = [(row, [progress.module_status(row.snap, m) for m in modules],
+              [progress.unit_status(crs, row.snap, u) for u in crs.units], page.extra[row.user.id],
+              progress.refresher_opens_on(crs, row.snap)) for row in page.rows]
     quiz_ids = [q for u in crs.units for q in crs.all_quizzes_of(u)]
-    return render_template("trainer/cohort.html", cohort=group, table=table, course=crs, quiz_ids=quiz_ids, form=ActionForm())
+    statuses = cohorts.statuses(crs)
+    return render_template("trainer/cohort.html", cohort=group, table=table, page=page, query=query, course=crs, modules=modules,
+                           statuses=statuses, labels=dict(statuses), countries=countries.COUNTRIES, quiz_ids=quiz_ids,
+                           form=ActionForm())
+
+
+@bp.route("/cohorts/<int:cohort_id>/learners.csv")
+@staff
+def cohort_csv(cohort_id: int):
+    """The cohort table as CSV, with the same filters and order, every page."""
+    group = _cohort(cohort_id)
+    crs = course()
+    query = _cohort_query(crs)
+    page = cohorts.cohort_page(get_session(), crs, group, query, page_size=None)
+    modules = [m for u in crs.units for m in crs.unit_modules(u)]
+    labels = dict(cohorts.statuses(crs))
+    header = ["Learner", "Email", "Organisation", "Country", "Status", *[m.title for m in modules], *[u.title for u in crs.units],
+              "Pilot plan submitted", "Log entries", "Pilot report submitted", "Refresher opens", "Valid certificates", "Last active"]
+
+    def rows():
+        for row in page.rows:
+            extra, snap = page.extra[row.user.id], row.snap
+            opens = progress.refresher_opens_on(crs, snap)
+            yield [row.user.name, row.user.email, extra.organisation or "", extra.country or "", labels.get(extra.status, extra.status),
+                   *[progress.module_status(snap, m) for m in modules], *[progress.unit_status(crs, snap, u) for u in crs.units],
+                   _iso(snap.plan_submitted_at), row.log_entries, _iso(snap.report_submitted_at), opens.isoformat() if opens else "",
+                   sum(c.status == "valid" for c in row.certificates), _iso(page.last_active.get(row.user.id))]
+
+    return csv_download(f"cohort-{group.id}-learners.csv", header, list(rows()))  # built while the session is open
+
+
+def _iso(value) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 @bp.route("/cohorts/<int:cohort_id>/refresher", methods=["POST"])
@@ -113,7 +158,7 @@ def quiz_report(cohort_id: int, quiz_id: str):
     for attempt in tries:
         by_learner.setdefault(attempt.user_id, []).append(attempt)
     return render_template("trainer/quiz.html", cohort=group, content=content, members=members, by_learner=by_learner,
-                           stats=stats, breakdowns=reports.breakdowns(content.quiz, rows), first_only=first_only)
+                           stats=stats, breakdowns=answers.breakdowns(content.quiz, rows), first_only=first_only)
 
 
 @bp.route("/attempts/<int:attempt_id>")
@@ -124,7 +169,7 @@ def attempt(attempt_id: int):
     learner = _learner(item.user_id)
     content = course().quizzes.get(item.quiz_id) or abort(404)
     return render_template("trainer/attempt.html", attempt=item, learner=learner, content=content,
-                           answers=reports.attempt_answers(content, item))
+                           answers=answers.attempt_answers(content, item))
 
 
 @bp.route("/learners/<int:user_id>")
@@ -145,16 +190,23 @@ def learner(user_id: int):
     rank = {q: i for i, q in enumerate(q for u in crs.units for q in crs.all_quizzes_of(u))}
     quiz_attempts = [(crs.quizzes[q].quiz.title if q in crs.quizzes else q, by_quiz[q])
                      for q in sorted(by_quiz, key=lambda q: rank.get(q, len(rank)))]
+    limited = [(q, crs.quizzes[q], attempts.attempts_left(crs.quizzes[q], by_quiz.get(q, [])))
+               for q in sorted(rank, key=lambda q: rank[q]) if q in crs.quizzes and crs.quizzes[q].quiz.settings.attempts is not None]
     return render_template("trainer/learner.html", learner=user, course=crs, modules=modules, quiz_attempts=quiz_attempts, log=log,
                            plan=pilot.plan_of(session, user), report=pilot.report_of(session, user), comments=comments,
-                           plan_fields=pilot.PLAN_FIELDS, report_fields=pilot.REPORT_FIELDS, form=ActionForm())
+                           plan_fields=pilot.PLAN_FIELDS, report_fields=pilot.REPORT_FIELDS, form=ActionForm(),
+                           limited=limited, grants=grants.grants_of(session, user))
 
 
 @bp.route("/learners/<int:user_id>/comments", methods=["POST"])
 @staff
 def comment(user_id: int):
-    """Comment on a learner's pilot plan or report."""
+    """Comment on a learner's pilot plan or report (one that exists)."""
     user = _learner(user_id)
+    target = request.form.get("target") or ""
+    if target in ("plan", "report") and (pilot.plan_of if target == "plan" else pilot.report_of)(get_session(), user) is None:
+        flash(f"{user.name} has not written a pilot {target} yet, so there is nothing to comment on; nothing was saved.")
+        return redirect(url_for("trainer.learner", user_id=user.id))
     try:  # the same comment resent (a double click) is stored once
         added = pilot.add_comment(get_session(), current_user, user, request.form.get("target") or "",
                                   request.form.get("body") or "", now())
@@ -162,9 +214,27 @@ def comment(user_id: int):
         flash(f"Write a comment (at most 6000 characters) on the plan or the report; nothing was saved. {exc.fields.popitem()[1]}")
         return redirect(url_for("trainer.learner", user_id=user.id))
     if added:
-        target = request.form.get("target") or ""
         notify.commented(get_session(), user, current_user, target, url_for("pilot.plan" if target == "plan" else "pilot.report"),
                          now(), base_url())
     get_session().commit()
     flash("Comment added." if added else "That comment was already added.")
+    return redirect(url_for("trainer.learner", user_id=user.id))
+
+
+@bp.route("/learners/<int:user_id>/extra-attempts", methods=["POST"])
+@staff
+def extra_attempt(user_id: int):
+    """Grant a learner one more attempt at a quiz, recording who granted it and why."""
+    user = _learner(user_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    content = course().quizzes.get(request.form.get("quiz_id") or "") or abort(404)
+    session = get_session()
+    try:
+        grants.grant(session, user, content, current_user, request.form.get("reason") or "", now())
+    except grants.GrantError as exc:
+        flash(f"No extra attempt was granted: {exc}")
+        return redirect(url_for("trainer.learner", user_id=user.id))
+    session.commit()
+    flash(f"{user.name} has one more attempt at {content.quiz.title}.")
     return redirect(url_for("trainer.learner", user_id=user.id))

@@ -1,0 +1,91 @@
+"""Administration of organisations and their countries, and who belongs to which."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+
+from lms.db.models import Organisation
+from lms.db.session import get_session
+from lms.learning import organisations
+from lms.learning.countries import COUNTRIES
+from lms.web.access import admin_only
+
+bp = Blueprint("organisations", __name__, url_prefix="/admin/organisations")
+
+
+class ActionForm(FlaskForm):
+    """Only a CSRF token."""
+
+
+def _done(message: str):
+    get_session().commit()
+    flash(message)
+    return redirect(url_for("organisations.index"))
+
+
+def _refused(exc: Exception | str):
+    get_session().rollback()
+    flash(f"Nothing was changed: {exc}.")
+    return redirect(url_for("organisations.index"))
+
+
+@bp.route("/")
+@admin_only
+def index():
+    """Every organisation with its country and number of members."""
+    rows = organisations.with_counts(get_session())
+    return render_template("admin/organisations.html", rows=rows, countries=COUNTRIES, form=ActionForm())
+
+
+@bp.route("/", methods=["POST"])
+@admin_only
+def create():
+    """Add an organisation."""
+    try:
+        org = organisations.create(get_session(), request.form.get("name", ""), request.form.get("country", ""))
+    except organisations.OrganisationError as exc:
+        return _refused(exc)
+    return _done(f"Added {org.name} ({COUNTRIES[org.country]}).")
+
+
+@bp.route("/<int:org_id>", methods=["POST"])
+@admin_only
+def update(org_id: int):
+    """Rename an organisation or correct its country."""
+    session = get_session()
+    org = session.get(Organisation, org_id) or abort(404)
+    try:
+        organisations.update(session, org, request.form.get("name", ""), request.form.get("country", ""))
+    except organisations.OrganisationError as exc:
+        return _refused(exc)
+    return _done(f"Saved {org.name} ({COUNTRIES[org.country]}).")
+
+
+@bp.route("/<int:org_id>/delete", methods=["POST"])
+@admin_only
+def delete(org_id: int):
+    """Remove an organisation nobody belongs to."""
+    session = get_session()
+    org = session.get(Organisation, org_id) or abort(404)
+    name = org.name
+    try:
+        organisations.delete(session, org)
+    except organisations.OrganisationError as exc:
+        return _refused(exc)
+    return _done(f"Removed {name}.")
+
+
+@bp.route("/members", methods=["POST"])
+@admin_only
+def member():
+    """Put a person in an organisation, or in none."""
+    session = get_session()
+    raw = (request.form.get("organisation") or "").strip()
+    org = session.get(Organisation, int(raw)) if raw.isdigit() else None
+    if raw and org is None:
+        return _refused("that organisation does not exist")
+    try:
+        user = organisations.set_member(session, request.form.get("email", ""), org)
+    except organisations.OrganisationError as exc:
+        return _refused(exc)
+    return _done(f"{user.name} is now {'with ' + org.name if org else 'in no organisation'}.")
