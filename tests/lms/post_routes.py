@@ -75,11 +75,11 @@ def prepare(app: Flask) -> World:
                                        completed_at=START, seconds_spent=60, content_version=crs.full_version))
         session.commit()
         answers: dict[str, Any] = {"action": "submit"}
-        for question, _order in attempts.planned_questions(content, attempt):
-            answers.update(correct_form(question))
-        cert = Certificate(code=__import__("certificates").new_code(certs.signing_key(app)), user_id=learner.id,
+        for question, planned in attempts.planned_questions(content, attempt):
+            answers.update(correct_form(question, planned))
+        cert = Certificate(code=__import__("certificates").new_code(certs.signing_key(app.config["SECRET_KEY"])), user_id=learner.id,
                            kind="core", learner_name=learner.name, course_title=crs.title, organisation="Org",
-                           study_hours=2.0, issued_at=START, content_version=crs.full_version,
+                           study_hours=2.0, issued_at=START, completed_at=START, content_version=crs.full_version,
                            current_key=certs.current_key(learner.id, "core"))
         session.add(cert)
         session.commit()
