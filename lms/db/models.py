@@ -74,6 +74,7 @@ class User(UserMixin, Base):
     cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="SET NULL"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    language: Mapped[str | None] = mapped_column(String(12))  # interface language chosen; None: from the browser
 
     cohort: Mapped[Cohort | None] = relationship(back_populates="members", foreign_keys=[cohort_id])
     trains: Mapped[list[Cohort]] = relationship(secondary=cohort_trainers, back_populates="trainers")
@@ -120,6 +121,7 @@ class QuizAttempt(Base):
     percent: Mapped[float | None]
     passed: Mapped[bool | None]
     content_version: Mapped[str] = mapped_column(String(40))
+    language: Mapped[str | None] = mapped_column(String(12))  # the course language it was started in; kept for the whole attempt
 
     items: Mapped[list[AttemptItem]] = relationship(
         back_populates="attempt", cascade="all, delete-orphan", order_by="AttemptItem.position"

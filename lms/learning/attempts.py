@@ -38,8 +38,9 @@ def attempts_left(content: QuizContent, attempts: list[QuizAttempt]) -> int | No
     return None if allowed is None else max(0, allowed - len(attempts))
 
 
-def start(session: Session, course: Course, content: QuizContent, user: User, now: datetime, seed: int | None = None) -> QuizAttempt:
-    """The open attempt if there is one, else a new one with its questions and option order fixed."""
+def start(session: Session, course: Course, content: QuizContent, user: User, now: datetime, seed: int | None = None,
+          language: str | None = None) -> QuizAttempt:
+    """The open attempt if there is one, else a new one with its questions and option order fixed (and its language)."""
     key = open_key(user.id, content.quiz.id)
     existing = session.scalar(select(QuizAttempt).where(QuizAttempt.open_key == key))
     if existing is not None:
@@ -53,6 +54,7 @@ def start(session: Session, course: Course, content: QuizContent, user: User, no
     attempt = QuizAttempt(
         user_id=user.id, quiz_id=content.quiz.id, number=len(attempts) + 1, open_key=key, plan=plan,
         started_at=now, deadline=now + timedelta(minutes=limit) if limit else None, content_version=course.full_version,
+        language=language,
     )
     attempt.items = [AttemptItem(question_id=p["question_id"], position=i) for i, p in enumerate(plan)]
     session.add(attempt)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -51,9 +52,9 @@ def create():
         session.commit()
     except UserError as exc:
         session.rollback()
-        flash(f"No account was created: {exc}.")
+        flash(_("No account was created: %(reason)s.", reason=exc))
         return redirect(url_for("admin.index"))
-    flash(f"Created the {user.role} account {user.email}.")
+    flash(_("Created the %(role)s account %(email)s.", role=user.role, email=user.email))
     return redirect(url_for("admin.index"))
 
 
@@ -66,14 +67,15 @@ def set_active(user_id: int):
     user = session.get(User, user_id) or abort(404)
     choice = request.form.get("active")
     if choice not in ("yes", "no"):
-        abort(400, description="Say whether the account should be active (yes or no); nothing was changed.")
+        abort(400, description=_("Say whether the account should be active (yes or no); nothing was changed."))
     active = choice == "yes"
     if user.id == current_user.id and not active:
-        flash("You cannot deactivate your own account; ask another administrator.")
+        flash(_("You cannot deactivate your own account; ask another administrator."))
         return redirect(url_for("admin.index"))
     user.active = active
     session.commit()
-    flash(f"{user.email} is {'active again' if active else 'deactivated: it cannot sign in, and its records are kept'}.")
+    flash(_("%(email)s is active again.", email=user.email) if active
+          else _("%(email)s is deactivated: it cannot sign in, and its records are kept.", email=user.email))
     return redirect(url_for("admin.index"))
 
 
@@ -84,12 +86,12 @@ def import_users():
     _checked()
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        flash("Choose a CSV file to import; nothing was imported.")
+        flash(_("Choose a CSV file to import; nothing was imported."))
         return redirect(url_for("admin.index"))
     try:
         text = upload.read().decode("utf-8-sig")
     except UnicodeDecodeError:
-        flash("The file is not UTF-8 text (save it as “CSV UTF-8”); nothing was imported.")
+        flash(_("The file is not UTF-8 text (save it as “CSV UTF-8”); nothing was imported."))
         return redirect(url_for("admin.index"))
     session = get_session()
     try:
@@ -110,19 +112,20 @@ def cohort_trainer():
     name = " ".join((request.form.get("cohort") or "").split())
     email = (request.form.get("trainer_email") or "").strip().lower()
     if not name:
-        flash("Give the cohort a name; nothing was changed.")
+        flash(_("Give the cohort a name; nothing was changed."))
         return redirect(url_for("admin.index"))
     trainer = None
     if email:
         trainer = session.scalar(select(User).where(User.email == email))
         if trainer is None or trainer.role not in ("trainer", "admin"):
-            flash(f"{email} is not a trainer's account; nothing was changed.")
+            flash(_("%(email)s is not a trainer's account; nothing was changed.", email=email))
             return redirect(url_for("admin.index"))
     cohort = get_or_create_cohort(session, name)
     if trainer and cohort not in trainer.trains:
         trainer.trains.append(cohort)
     session.commit()
-    flash(f"Cohort {cohort.name} saved" + (f" with trainer {trainer.name}." if trainer else "."))
+    flash(_("Cohort %(cohort)s saved with trainer %(name)s.", cohort=cohort.name, name=trainer.name) if trainer
+          else _("Cohort %(cohort)s saved.", cohort=cohort.name))
     return redirect(url_for("admin.index"))
 
 
@@ -169,10 +172,10 @@ def revoke(cert_id: int):
     try:
         certs.revoke(cert, request.form.get("reason") or "", now())
     except certificates.CertificateError as exc:
-        flash(f"Not revoked: {exc}")
+        flash(_("Not revoked: %(reason)s", reason=exc))
         return redirect(url_for("admin.certificates_list"))
     get_session().commit()
-    flash(f"Certificate {cert.code} is revoked.")
+    flash(_("Certificate %(code)s is revoked.", code=cert.code))
     return redirect(url_for("admin.certificates_list"))
 
 
@@ -188,7 +191,7 @@ def reissue(cert_id: int):
         session.commit()
     except certificates.CertificateError as exc:
         session.rollback()
-        flash(f"Not re-issued: {exc}")
+        flash(_("Not re-issued: %(reason)s", reason=exc))
         return redirect(url_for("admin.certificates_list"))
-    flash(f"Re-issued as {new.code}; {cert.code} now shows as replaced.")
+    flash(_("Re-issued as %(new)s; %(old)s now shows as replaced.", new=new.code, old=cert.code))
     return redirect(url_for("admin.certificates_list"))

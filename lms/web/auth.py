@@ -5,6 +5,8 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
 from flask import session as flask_session
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -36,14 +38,14 @@ def _dummy() -> str:
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(message="Enter your email address.")])
-    password = PasswordField("Password", validators=[DataRequired(message="Enter your password.")])
+    email = EmailField(_l("Email"), validators=[DataRequired(message=_l("Enter your email address."))])
+    password = PasswordField(_l("Password"), validators=[DataRequired(message=_l("Enter your password."))])
 
 
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please log in to continue."
+    login_manager.login_message = _l("Please log in to continue.")
     csrf.init_app(app)
 
     @login_manager.user_loader
@@ -66,8 +68,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        text = "The form was missing its security token or it was not valid, so nothing was changed. Reload the page and try again."
-        return render_template("error.html", code=400, title="The form could not be accepted", text=text), 400
+        text = _("The form was missing its security token or it was not valid, so nothing was changed. Reload the page and try again.")
+        return render_template("error.html", code=400, title=_("The form could not be accepted"), text=text), 400
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -110,9 +112,9 @@ def login():
             login_user(user)
             return redirect(_safe_next(request.args.get("next")) or home_for(user))
         if user and password_ok:  # only someone who knows the password learns the account is deactivated
-            error = "This account has been deactivated, so it cannot sign in. Ask your trainer or administrator."
+            error = _("This account has been deactivated, so it cannot sign in. Ask your trainer or administrator.")
         else:
-            error = "That email and password do not match an account. Check both and try again."
+            error = _("That email and password do not match an account. Check both and try again.")
     return render_template("login.html", form=form, error=error), (401 if error else 200)
 
 
@@ -121,7 +123,7 @@ def login():
 def logout():
     """Log out."""
     logout_user()
-    flash("You have logged out.")
+    flash(_("You have logged out."))
     return redirect(url_for("auth.login"))
 
 

@@ -2,16 +2,17 @@
 from __future__ import annotations
 
 from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 MESSAGES = {
-    400: ("Something in that request was not right", "The form or link was not valid. Go back, reload the page and try again."),
-    403: ("You don't have access to this page", "Your account cannot open this page. If you think it should, ask your trainer."),
-    404: ("Page not found", "The page may have moved, or the link may be mistyped."),
-    405: ("That action is not allowed here", "Go back and use the buttons on the page."),
-    413: ("That upload is too large", "Send a smaller file."),
-    429: ("Too many tries", "Please wait a minute and try again."),
-    500: ("Something went wrong on our side", "Your work so far is saved. Please try again in a moment."),
+    400: (_l("Something in that request was not right"), _l("The form or link was not valid. Go back, reload the page and try again.")),
+    403: (_l("You don't have access to this page"), _l("Your account cannot open this page. If you think it should, ask your trainer.")),
+    404: (_l("Page not found"), _l("The page may have moved, or the link may be mistyped.")),
+    405: (_l("That action is not allowed here"), _l("Go back and use the buttons on the page.")),
+    413: (_l("That upload is too large"), _l("Send a smaller file.")),
+    429: (_l("Too many tries"), _l("Please wait a minute and try again.")),
+    500: (_l("Something went wrong on our side"), _l("Your work so far is saved. Please try again in a moment.")),
 }
 
 
@@ -22,7 +23,7 @@ def init_app(app: Flask) -> None:
         title, text = MESSAGES.get(code, (error.name, error.description or ""))
         if error.description and error.description != type(error).description:
             # A view said why (the refresher is not open yet, time is up...): show that instead.
-            title, text = ("Not available" if code == 403 else title), error.description
+            title, text = (_l("Not available") if code == 403 else title), error.description
         return render_template("error.html", code=code, title=title, text=text), code
 
     @app.errorhandler(Exception)

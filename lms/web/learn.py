@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_from_directory, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import bindparam, insert, select, update
@@ -15,6 +16,7 @@ from lms.content.model import IMAGE_SUFFIXES, Course, Unit
 from lms.db.models import LessonProgress
 from lms.db.session import get_session
 from lms.learning import attempts, progress
+from lms.web import i18n
 from lms.web.access import learner
 from lms.web.clock import now
 
@@ -31,7 +33,7 @@ class ActionForm(FlaskForm):
 
 
 def course() -> Course:
-    return current_app.extensions["lms.course"]
+    return i18n.course_for()
 
 
 @dataclass
@@ -47,13 +49,16 @@ def next_step(crs: Course, snap: progress.Snapshot) -> NextStep:
     for unit in crs.units:
         if not progress.unit_is_open(crs, snap, unit, current):
             opens = progress.refresher_opens_on(crs, snap)
-            when = opens.strftime("%-d %B %Y") if opens else "six months after you complete the core training"
-            return NextStep(f"{unit.title} opens on {when}", url_for("learn.journey") if "learn.journey" in current_app.view_functions else None,
-                            "Meanwhile, keep your pilot log up to date.")
+            if opens:
+                label = _("%(unit)s opens on %(date)s", unit=unit.title, date=i18n.long_date(opens))
+            else:
+                label = _("%(unit)s opens six months after you complete the core training", unit=unit.title)
+            return NextStep(label, url_for("learn.journey") if "learn.journey" in current_app.view_functions else None,
+                            _("Meanwhile, keep your pilot log up to date."))
         step = _next_in_unit(crs, snap, unit)
         if step:
             return step
-    return NextStep("You have finished the course", None, "Your certificates are on your journey page.")
+    return NextStep(_("You have finished the course"), None, _("Your certificates are on your journey page."))
 
 
 def _next_in_unit(crs: Course, snap: progress.Snapshot, unit: Unit) -> NextStep | None:
@@ -64,16 +69,16 @@ def _next_in_unit(crs: Course, snap: progress.Snapshot, unit: Unit) -> NextStep 
         for lesson_id in module.lesson_ids:
             if progress.lesson_status(snap, lesson_id) != progress.COMPLETED:
                 lesson = crs.lessons[lesson_id]
-                return NextStep(f"Read: {lesson.title}", url_for("learn.lesson", lesson_id=lesson_id), module.title)
+                return NextStep(_("Read: %(title)s", title=lesson.title), url_for("learn.lesson", lesson_id=lesson_id), module.title)
         if module.quiz_id and "quiz.start_page" in endpoints:
-            return NextStep(f"Take the quiz: {module.title}", url_for("quiz.start_page", quiz_id=module.quiz_id), module.title)
+            return NextStep(_("Take the quiz: %(title)s", title=module.title), url_for("quiz.start_page", quiz_id=module.quiz_id), module.title)
     if unit.quiz_id and progress.quiz_status(snap, unit.quiz_id) != progress.PASSED and "quiz.start_page" in endpoints:
         title = crs.quizzes[unit.quiz_id].quiz.title
-        return NextStep(f"Take the {title}", url_for("quiz.start_page", quiz_id=unit.quiz_id), unit.title)
+        return NextStep(_("Take the %(title)s", title=title), url_for("quiz.start_page", quiz_id=unit.quiz_id), unit.title)
     if unit.requires_pilot_plan and snap.plan_submitted_at is None and "pilot.plan" in endpoints:
-        return NextStep("Write and submit your pilot plan", url_for("pilot.plan"), unit.title)
+        return NextStep(_("Write and submit your pilot plan"), url_for("pilot.plan"), unit.title)
     if unit.requires_pilot_report and snap.report_submitted_at is None and "pilot.report" in endpoints:
-        return NextStep("Write your pilot report", url_for("pilot.report"), unit.title)
+        return NextStep(_("Write your pilot report"), url_for("pilot.report"), unit.title)
     return None
 
 
@@ -186,11 +191,11 @@ def mark_done(lesson_id: str):
         record.seconds_spent += int(min(current - record.last_viewed_at, MAX_CREDITED_VIEW).total_seconds())
         record.completed_at = current
         record.content_version = crs.full_version
-        flash(f"Marked as done: {les.title}")
+        flash(_("Marked as done: %(title)s", title=les.title))
     progress.record_completions(session, crs, snap, current)
     session.commit()
     _after_progress(snap)
-    _, nxt = crs.neighbours(lesson_id)
+    _prev, nxt = crs.neighbours(lesson_id)
     mod = crs.modules[les.module_id]
     if nxt and nxt.module_id == les.module_id:
         return redirect(url_for("learn.lesson", lesson_id=nxt.id))

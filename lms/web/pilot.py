@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -9,6 +10,7 @@ from sqlalchemy import select
 from lms.db.models import Certificate, Comment, PilotLogEntry, PilotReport, User
 from lms.db.session import get_session
 from lms.learning import pilot, progress
+from lms.web import i18n
 from lms.web.access import learner
 from lms.web.clock import now
 from lms.web.learn import course, next_step
@@ -69,7 +71,7 @@ def plan():
         if not ActionForm().validate_on_submit():
             abort(400)
         if not editable:
-            abort(403, description="The refresher has opened, so the pilot plan can no longer change.")
+            abort(403, description=_("The refresher has opened, so the pilot plan can no longer change."))
         submit = request.form.get("action") == "submit" or (existing is not None and existing.submitted_at is not None)
         values = {name: request.form.get(name, "") for name, _l, _h in pilot.PLAN_FIELDS}
         try:
@@ -82,7 +84,7 @@ def plan():
             progress.record_completions(session, course(), progress.snapshot(session, current_user), now())
             session.commit()
             _run_hooks()
-            flash("Your pilot plan is submitted." if submit and not was_submitted else "Your pilot plan is saved.")
+            flash(_("Your pilot plan is submitted.") if submit and not was_submitted else _("Your pilot plan is saved."))
             return redirect(url_for("pilot.plan"))
     return render_template("pilot/plan.html", plan=existing, fields=pilot.PLAN_FIELDS, values=values, errors=errors,
                            editable=editable, form=ActionForm(), comments=_comments("plan", current_user.id)), (400 if errors else 200)
@@ -105,7 +107,7 @@ def log():
             errors = exc.fields
         else:
             session.commit()
-            flash("Log entry added.")
+            flash(_("Log entry added."))
             return redirect(url_for("pilot.log"))
     entries = session.scalars(select(PilotLogEntry).where(PilotLogEntry.user_id == current_user.id)
                               .order_by(PilotLogEntry.entry_date.desc(), PilotLogEntry.id.desc())).all()
@@ -117,8 +119,8 @@ def _require_refresher(snap: progress.Snapshot) -> None:
     crs = course()
     if not crs.unit("refresher") or not progress.refresher_is_open(crs, snap, now()):
         opens = progress.refresher_opens_on(crs, snap)
-        abort(403, description=f"The refresher opens on {opens:%-d %B %Y}." if opens else
-              "The refresher opens about six months after you complete the core training.")
+        abort(403, description=_("The refresher opens on %(date)s.", date=i18n.long_date(opens)) if opens else
+              _("The refresher opens about six months after you complete the core training."))
 
 
 @bp.route("/pilot/report", methods=["GET", "POST"])
@@ -148,7 +150,7 @@ def report():
             progress.record_completions(session, course(), progress.snapshot(session, current_user), now())
             session.commit()
             _run_hooks()
-            flash("Your pilot report is submitted." if submit and not was_submitted else "Your pilot report is saved.")
+            flash(_("Your pilot report is submitted.") if submit and not was_submitted else _("Your pilot report is saved."))
             return redirect(url_for("pilot.report"))
     return render_template("pilot/report.html", report=existing, fields=pilot.REPORT_FIELDS, values=values, shared=shared,
                            errors=errors, form=ActionForm(), comments=_comments("report", current_user.id)), (400 if errors else 200)

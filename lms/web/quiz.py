@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -10,6 +11,7 @@ from lms.content.model import Course, QuizContent
 from lms.db.models import QuizAttempt
 from lms.db.session import get_session
 from lms.learning import attempts, progress
+from lms.web import i18n
 from lms.web.access import learner
 from lms.web.clock import now
 
@@ -20,12 +22,13 @@ class ActionForm(FlaskForm):
     """Only a CSRF token."""
 
 
-def _course() -> Course:
-    return current_app.extensions["lms.course"]
+def _course(language: str | None = None) -> Course:
+    return i18n.course_for(language)
 
 
-def _content(quiz_id: str) -> QuizContent:
-    content = _course().quizzes.get(quiz_id)
+def _content(quiz_id: str, language: str | None = None) -> QuizContent:
+    """The quiz as the reader sees it; an attempt's quiz in the language the attempt was started in."""
+    content = _course(language).quizzes.get(quiz_id)
     if content is None:
         abort(404)
     return content
@@ -78,7 +81,7 @@ def start(quiz_id: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        attempt = attempts.start(get_session(), crs, content, current_user, now())
+        attempt = attempts.start(get_session(), crs, content, current_user, now(), language=i18n.current_language())
     except attempts.AttemptError as exc:
         flash(str(exc))
         return redirect(url_for("quiz.start_page", quiz_id=quiz_id))
@@ -90,13 +93,13 @@ def start(quiz_id: str):
 def attempt(attempt_id: int):
     """Answer the questions; 'Save' keeps answers, 'Submit' grades them (once)."""
     attempt = _own_attempt(attempt_id)
-    content = _content(attempt.quiz_id)
+    content = _content(attempt.quiz_id, attempt.language)
     session = get_session()
     current = now()
     if request.method == "GET":
         if attempt.submitted_at is None and attempts.is_overdue(attempt, current):
             _submit_and_record(content, attempt, current)
-            flash("Time was up, so your saved answers were submitted.")
+            flash(_("Time was up, so your saved answers were submitted."))
         if attempt.submitted_at is not None:
             return redirect(url_for("quiz.review", attempt_id=attempt.id))
         return _render_attempt(content, attempt, attempts.saved_responses(attempt))
@@ -111,10 +114,10 @@ def attempt(attempt_id: int):
     if attempt.submitted_at is not None:
         if action == "submit" and _same_answers(attempt, responses):
             return redirect(url_for("quiz.review", attempt_id=attempt.id))  # a resent form: same result
-        return _fail(attempts.AttemptError("This attempt was already submitted; nothing was changed.", 409))
+        return _fail(attempts.AttemptError(_("This attempt was already submitted; nothing was changed."), 409))
     if attempts.is_overdue(attempt, current):
         _submit_and_record(content, attempt, current)
-        flash("Time was up before this page was sent, so your answers saved until then were submitted.")
+        flash(_("Time was up before this page was sent, so your answers saved until then were submitted."))
         return redirect(url_for("quiz.review", attempt_id=attempt.id))
     attempts.save(attempt, responses, current)
     session.commit()
@@ -122,7 +125,7 @@ def attempt(attempt_id: int):
         if not _submit_and_record(content, attempt, current):
             session.refresh(attempt)
         return redirect(url_for("quiz.review", attempt_id=attempt.id))
-    flash("Your answers are saved. You can come back and finish later.")
+    flash(_("Your answers are saved. You can come back and finish later."))
     return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
 
 
@@ -158,7 +161,7 @@ def _render_attempt(content: QuizContent, attempt: QuizAttempt, saved: dict):
 def review(attempt_id: int):
     """The result of a submitted attempt, with answers and feedback as the quiz's review setting allows."""
     attempt = _own_attempt(attempt_id)
-    content = _content(attempt.quiz_id)
+    content = _content(attempt.quiz_id, attempt.language)
     if attempt.submitted_at is None:
         return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
     session = get_session()

@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 
 from lms.config import proxy_count
-from lms.web import access, admin, auth, certs, clock, errors, learn, pilot, quiz, trainer
+from lms.web import access, admin, auth, certs, clock, errors, i18n, learn, offline, pilot, quiz, trainer
 
 
 def init_app(app: Flask) -> None:
@@ -16,7 +16,8 @@ def init_app(app: Flask) -> None:
     auth.init_app(app)
     errors.init_app(app)
     access.init_app(app)
-    for module in (auth, learn, quiz, pilot, trainer, certs, admin):
+    i18n.init_app(app)
+    for module in (auth, learn, quiz, pilot, trainer, certs, admin, offline):
         app.register_blueprint(module.bp)
     from lms.learning import certs as issuing
 
@@ -48,14 +49,7 @@ def _template_helpers(app: Flask) -> None:
         """Course HTML (sanitized at load) with links made absolute for this deployment."""
         return Markup((html or "").replace(ROOT, request.script_root))
 
-    @app.template_filter("date")
-    def format_date(value) -> str:
-        return value.strftime("%-d %B %Y") if value else ""
-
-    @app.template_filter("short_date")
-    def format_short_date(value) -> str:
-        return value.strftime("%-d %b %Y") if value else ""
-
+    # The `date`, `short_date` and `number` filters are the locale's, from lms/web/i18n.py.
     @app.template_filter("status_class")
     def status_class(status: str) -> str:
         return status.replace(" ", "-")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -13,6 +14,7 @@ from lms.db.models import Cohort, Comment, PilotLogEntry, QuizAttempt, User
 from lms.db.session import get_session
 from lms.learning import attempts as attempts_service
 from lms.learning import pilot, progress, reports
+from lms.web import i18n
 from lms.web.access import staff
 
 bp = Blueprint("trainer", __name__, url_prefix="/trainer")
@@ -91,12 +93,13 @@ def set_refresher(cohort_id: int):
         try:
             group.refresher_opens_on = date.fromisoformat(raw)
         except ValueError:
-            flash("The date must be written as YYYY-MM-DD; nothing was changed.")
+            flash(_("The date must be written as YYYY-MM-DD; nothing was changed."))
             return redirect(url_for("trainer.cohort", cohort_id=cohort_id))
-        flash(f"The refresher opens for {group.name} on {group.refresher_opens_on:%-d %B %Y}.")
+        flash(_("The refresher opens for %(cohort)s on %(date)s.", cohort=group.name, date=i18n.long_date(group.refresher_opens_on)))
     else:
         group.refresher_opens_on = None
-        flash(f"{group.name}: the refresher opens for each learner {_course().unit('refresher').opens_after_days} days after their core completion.")
+        flash(_("%(cohort)s: the refresher opens for each learner %(days)s days after their core completion.", cohort=group.name,
+                days=_course().unit("refresher").opens_after_days))
     get_session().commit()
     return redirect(url_for("trainer.cohort", cohort_id=cohort_id))
 
@@ -169,11 +172,11 @@ def comment(user_id: int):
     target = request.form.get("target")
     body = (request.form.get("body") or "").strip()
     if target not in ("plan", "report") or not body or len(body) > pilot.MAX_FIELD:
-        flash("Write a comment (at most 6000 characters) on the plan or the report; nothing was saved.")
+        flash(_("Write a comment (at most 6000 characters) on the plan or the report; nothing was saved."))
         return redirect(url_for("trainer.learner", user_id=user.id))
     from lms.web.clock import now
 
     get_session().add(Comment(target=target, learner_id=user.id, author_id=current_user.id, body=body, created_at=now()))
     get_session().commit()
-    flash("Comment added.")
+    flash(_("Comment added."))
     return redirect(url_for("trainer.learner", user_id=user.id))
