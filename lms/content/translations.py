@@ -123,8 +123,15 @@ def load_translation(english: Course, language: str) -> tuple[Translation | None
     manifest, key_lines, item_lines = frontmatter.parse_yaml_mapping(text)
     collector.manifest_lines = frontmatter.path_lines(yaml.compose(text))
     course = load_units(collector, manifest, key_lines, item_lines)
-    # Problems of untranslated (English) files were reported by the English check already.
-    problems = [q for q in (_where(p, collector) for p in collector.problems) if q.file.startswith(FOLDER + "/")]
+    # Warnings in untranslated (English) files were reported by the English check already; an error there
+    # is the translation's doing (say, a glossary term a lesson links to is missing from the translated glossary).
+    problems = []
+    for found in collector.problems:
+        problem = _where(found, collector)
+        if problem.file.startswith(FOLDER + "/"):
+            problems.append(problem)
+        elif problem.severity == "error":
+            problems.append(Problem(problem.file, problem.line, f"with the {language} translation: {problem.message}"))
     _compare_ids(english, course, collector, problems)
     _unmatched_files(root, language, collector, problems)
     if course is None or any(p.severity == "error" for p in problems):
@@ -187,15 +194,16 @@ def _unmatched_files(root: Path, language: str, collector: _TranslatingCollector
             problems.append(Problem(f"{FOLDER}/{language}/{rel}", 1, f"translation of {rel}, but {reason}"))
 
 
-def missing_report(english: Course, translation: Translation) -> list[Problem]:
-    """Files of the course with no translation in this language, as one note per module (informational)."""
-    notes = []
+def missing_report(english: Course, translation: Translation, each: bool = False) -> list[Problem]:
+    """Pages with no translation in this language: a count, or one line each (informational, never a failure)."""
     sources = [m.source for m in english.modules.values()] + [lesson.source for lesson in english.lessons.values()]
-    sources += [q.source for q in english.quizzes.values()]
+    sources += [q.source for q in english.quizzes.values()] + (["glossary.md"] if english.glossary_html else [])
     missing = [s for s in sources if s not in translation.files]
-    if missing:
-        notes.append(Problem(f"{FOLDER}/{translation.language}", 1,
-                             f"{len(missing)} of {len(sources)} pages not translated (shown in English with a note)", "info"))
+    where = f"{FOLDER}/{translation.language}"
+    notes = [Problem(where, 0, f"translated {len(sources) - len(missing)} of {len(sources)} pages; "
+                               f"{len(missing)} missing (shown in English with a note)", "info")]
+    if each:
+        notes += [Problem(f"{where}/{source}", 0, "missing translation", "info") for source in missing]
     return notes
 
 
