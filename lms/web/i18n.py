@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError
 from flask import Blueprint, Flask, abort, current_app, g, redirect, request, session, url_for
-from flask_babel import Babel, format_date, format_decimal, get_locale
+from flask_babel import Babel, format_date, format_decimal, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -51,8 +52,28 @@ EXTRA_TEXTS = (
     _l("What helped"), _l("People, tools or decisions that made a difference."),
     _l("Next steps"), _l("What you will do next, and what support you need."),
     _l("check: negative discrimination"), _l("too hard"), _l("too easy"), _l("low discrimination"),
-    _l("The date cannot be in the future."), _l("Write at least what you did."),
 )
+
+# The pilot tools (lms/learning/pilot.py, no Flask) word their field errors in English; these patterns give
+# them back in the reader's language. A new wording there shows up in English until added here (the
+# pseudo-language test finds it).
+FIELD_ERRORS = (
+    (re.compile(r"^Fill in “(?P<label>.+)” before submitting\.$"), _l("Fill in “%(label)s” before submitting.")),
+    (re.compile(r"^(?P<label>.+) is too long \(at most (?P<count>\d+) characters\)\.$"), _l("%(label)s is too long (at most %(count)s characters).")),
+    (re.compile(r"^(?P<label>.+) is too long\.$"), _l("%(label)s is too long.")),
+    (re.compile(r"^Give the date as YYYY-MM-DD\.$"), _l("Give the date as YYYY-MM-DD.")),
+    (re.compile(r"^The date cannot be in the future\.$"), _l("The date cannot be in the future.")),
+    (re.compile(r"^Write at least what you did\.$"), _l("Write at least what you did.")),
+)
+
+
+def field_error(text: str) -> str:
+    for pattern, message in FIELD_ERRORS:
+        match = pattern.match(text or "")
+        if match:
+            values = {k: gettext(v) if k == "label" else v for k, v in match.groupdict().items()}
+            return str(message) % values if values else str(message)
+    return text
 
 
 def languages(app: Flask | None = None) -> list[str]:
@@ -210,6 +231,8 @@ def init_app(app: Flask) -> None:
         if value is None:
             return ""
         return format_decimal(value, format="#,##0" + ("." + "#" * digits if digits else ""))
+
+    app.add_template_filter(field_error, "field_error")
 
     @app.template_filter("status_label")
     def status_label(status: str) -> str:
