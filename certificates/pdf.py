@@ -114,17 +114,31 @@ class FpdfRenderer:
 
     def _font(self, pdf: FPDF, family: str, filename: str, text: str) -> None:
         path = _find_file(filename, self.font_dirs)
-        if path is not None and not _needs(text) <= _coverage(path):
-            # Translated wording in another script (Bengali, Devanagari, Khmer): the first font that covers it.
-            other = find_font_for(text, self.font_dirs)
-            if other is not None:
-                path, family = other, f"script-{other.stem}"
-        if path is None or not _needs(text) <= _coverage(path):
-            missing = _needs(text) - (_coverage(path) if path else frozenset())
-            raise MissingGlyphs(text, "".join(sorted(chr(c) for c in missing)))
+        needed = _needs(text)
+        if path is not None and not needed <= _coverage(path):
+            # Translated wording in another script (Bengali, Devanagari, Khmer): the font that covers most of it;
+            # the rest (a "·", Latin digits) comes from the fallback fonts set in `render`.
+            best = max(self._script_fonts(), key=lambda p: len(needed & _coverage(p)), default=None)
+            if best is not None and len(needed & _coverage(best)) > len(needed & _coverage(path)):
+                path, family = best, f"script-{best.stem.lower()}"
+        covered = (_coverage(path) if path else frozenset()).union(*(_coverage(p) for p in self._script_fonts()))
+        if path is None or not needed <= covered:
+            raise MissingGlyphs(text, "".join(sorted(chr(c) for c in needed - covered)))
         if family not in pdf.fonts:
             pdf.add_font(family, fname=str(path))
         pdf.set_font(family)
+
+    def _script_fonts(self) -> list[Path]:
+        return [p for p in (_find_file(name, self.font_dirs) for name in NAME_FONTS) if p is not None]
+
+    def _fallbacks(self, pdf: FPDF) -> None:
+        families = []
+        for path in self._script_fonts():
+            family = f"script-{path.stem.lower()}"
+            if family not in pdf.fonts:
+                pdf.add_font(family, fname=str(path))
+            families.append(family)
+        pdf.set_fallback_fonts(families)
 
     def render(self, cert: CertificateData, url: str, labels: CertificateLabels | None = None) -> bytes:
         words = labels or CertificateLabels()
@@ -135,6 +149,8 @@ class FpdfRenderer:
         pdf.set_title(f"Certificate: {cert.learner_name}")
         pdf.set_creator("TSP training LMS")
         pdf.set_text_shaping(True)
+        if labels is not None:
+            self._fallbacks(pdf)
         width, height = pdf.w, pdf.h
         pdf.set_draw_color(*ACCENT)
         pdf.set_line_width(0.8)

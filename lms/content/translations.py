@@ -207,6 +207,11 @@ def missing_report(english: Course, translation: Translation, each: bool = False
     return notes
 
 
+# Loading renders the whole course again per language. The content hash covers every file of the course
+# folder, translations included, so a result is reused only for exactly the same files.
+_LOADED: dict[tuple[str, str, str], tuple[Translation | None, list[Problem]]] = {}
+
+
 def load_all(english: Course, languages: list[str] | None = None) -> tuple[dict[str, Translation], list[Problem]]:
     """Every language that has a translations folder (or only `languages`), with all their problems."""
     found: dict[str, Translation] = {}
@@ -214,7 +219,12 @@ def load_all(english: Course, languages: list[str] | None = None) -> tuple[dict[
     for language in languages if languages is not None else languages_in(english.path):
         if language == english.language or not (english.path / FOLDER / language).is_dir():
             continue
-        translation, found_problems = load_translation(english, language)
+        key = (str(english.path), english.content_hash, language)
+        if key not in _LOADED:
+            if len(_LOADED) > 64:
+                _LOADED.clear()
+            _LOADED[key] = load_translation(english, language)
+        translation, found_problems = _LOADED[key]
         problems += found_problems
         if translation is not None:
             found[language] = translation
