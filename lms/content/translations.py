@@ -21,7 +21,8 @@ import yaml
 from lms.content import frontmatter
 
 from .collector import Collector
-from .model import MANIFEST, Course, Problem
+from .markdown import heading_ids
+from .model import GLOSSARY, MANIFEST, Course, Problem
 from .units import load_units
 
 FOLDER = "translations"
@@ -160,6 +161,11 @@ def _compare_ids(english: Course, course: Course | None, collector: _Translating
             problems.append(Problem(where[content.source], 1, f"id mismatch: the translation does not have quiz id {qid!r}"))
             continue
         _same_ids(where[content.source], content.quiz, translated.quiz, problems)
+    if GLOSSARY in collector.files and english.glossary_html:
+        missing = sorted(set(heading_ids(english.glossary_html)) - set(heading_ids(course.glossary_html or "")))
+        if missing:  # lessons link to terms by these anchors, in every language
+            problems.append(Problem(where[GLOSSARY], 1, f"id mismatch: glossary terms missing (keep each term with its English anchor, "
+                                                        f"`## Term {{#anchor}}`): {', '.join(missing)}"))
     for lid in english.lessons:
         if english.lessons[lid].source in collector.files and lid not in course.lessons:
             problems.append(Problem(where[english.lessons[lid].source], 1, f"id mismatch: lesson id {lid!r} is missing"))

@@ -131,3 +131,15 @@ def test_an_attempt_keeps_the_language_it_was_started_in(make_app, course_dir):
                                                "q-q-basics-blind": "blind"})
     review = client.get(submitted.headers["Location"]).get_data(as_text=True)
     assert "জেন্ডার-অন্ধ" in review
+
+
+def test_a_translated_glossary_must_keep_every_term_anchor(course_dir):
+    (course_dir / "glossary.md").write_text("---\ntitle: Glossary\n---\n\n## Gender-blind\n\nIgnores gender.\n\n## Harm reduction\n\nReduces harm.\n")
+    translate(course_dir, "km", "glossary.md", {"## Gender-blind": "## មិនមើលឃើញយេនឌ័រ {#gender-blind}",
+                                                "## Harm reduction": "## ការកាត់បន្ថយគ្រោះថ្នាក់"})
+    result = check(course_dir)
+    assert result.exit_code == 1
+    assert "translations/km/glossary.md:1: id mismatch: glossary terms missing" in result.output and "harm-reduction" in result.output
+    translate(course_dir, "km", "glossary.md", {"## Gender-blind": "## មិនមើលឃើញយេនឌ័រ {#gender-blind}",
+                                                "## Harm reduction": "## ការកាត់បន្ថយគ្រោះថ្នាក់ {#harm-reduction}"})
+    assert check(course_dir, "--strict").exit_code == 0
