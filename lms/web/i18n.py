@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError
-from flask import Blueprint, Flask, abort, current_app, g, redirect, request, session, url_for
+from flask import Blueprint, Flask, abort, current_app, g, has_request_context, redirect, request, session, url_for
 from flask_babel import Babel, format_date, format_decimal, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -93,6 +93,8 @@ def _offered(code: str | None) -> str | None:
 
 def select_locale() -> str:
     """The account's language, else the one chosen in this session, else the browser's, else English."""
+    if not has_request_context():  # a CLI command or a background job: the course's language
+        return "en" if "en" in languages() else languages()[0]
     if "lms_locale" in g:
         return g.lms_locale
     chosen = None
@@ -230,7 +232,7 @@ def init_app(app: Flask) -> None:
     def number_filter(value, digits: int = 0) -> str:
         if value is None:
             return ""
-        return format_decimal(value, format="#,##0" + ("." + "#" * digits if digits else ""))
+        return format_decimal(round(value, digits))  # the locale's own grouping (12,34,567 in India)
 
     app.add_template_filter(field_error, "field_error")
 
