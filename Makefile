@@ -12,12 +12,12 @@ $(BIN)/pip:
 
 $(VENV)/.run: pyproject.toml | $(BIN)/pip
 	$(INSTALL) -e .
-	$(BIN)/pybabel compile -q -d lms/translations
+	$(BIN)/pybabel compile -d lms/translations
 	touch $@
 
 $(VENV)/.test: pyproject.toml | $(BIN)/pip
 	$(INSTALL) -e '.[test]'
-	$(BIN)/pybabel compile -q -d lms/translations
+	$(BIN)/pybabel compile -d lms/translations
 	touch $@ $(VENV)/.run
 
 run: $(VENV)/.run  ## serve the app on SQLite with the shipped course
@@ -37,13 +37,13 @@ bench-exports: $(VENV)/.test  ## peak memory of exports, small cohort against la
 
 LANGS = bn hi km fil
 translations: $(VENV)/.run  ## extract interface strings, update every catalog, compile
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output --project tsp-lms -o lms/translations/messages.pot .
-	for l in $(LANGS); do test -f lms/translations/$$l/LC_MESSAGES/messages.po || $(BIN)/pybabel init -q -l $$l -i lms/translations/messages.pot -d lms/translations; done
-	$(BIN)/pybabel update -q --no-wrap -i lms/translations/messages.pot -d lms/translations
-	$(BIN)/pybabel compile -q --statistics -d lms/translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output --no-wrap --project tsp-lms -o lms/translations/messages.pot .
+	for l in $(LANGS); do test -f lms/translations/$$l/LC_MESSAGES/messages.po || $(BIN)/pybabel init -l $$l -i lms/translations/messages.pot -d lms/translations; done
+	$(BIN)/pybabel update --no-wrap --ignore-obsolete -i lms/translations/messages.pot -d lms/translations
+	$(BIN)/pybabel compile --statistics -d lms/translations
 
 compile-translations: $(VENV)/.run
-	$(BIN)/pybabel compile -q -d lms/translations
+	$(BIN)/pybabel compile -d lms/translations
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
