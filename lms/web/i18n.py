@@ -236,6 +236,13 @@ def init_app(app: Flask) -> None:
 
     app.add_template_filter(field_error, "field_error")
 
+    @app.after_request
+    def vary_by_language(response):
+        if response.mimetype == "text/html":  # a shared cache must not give one reader's language to another
+            response.vary.add("Accept-Language")
+            response.vary.add("Cookie")
+        return response
+
     @app.template_filter("status_label")
     def status_label(status: str) -> str:
         label = STATUS_LABELS.get(status)
