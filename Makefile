@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 INSTALL = $(BIN)/pip install --quiet --config-settings editable_mode=compat
 
-.PHONY: run test check-course bench bench-exports bench-import clean
+.PHONY: run test check-course bench bench-exports bench-import clean translations compile-translations
 
 $(BIN)/pip:
 	$(PYTHON) -m venv $(VENV)
@@ -12,10 +12,12 @@ $(BIN)/pip:
 
 $(VENV)/.run: pyproject.toml | $(BIN)/pip
 	$(INSTALL) -e .
+	$(BIN)/pybabel compile -d lms/translations
 	touch $@
 
 $(VENV)/.test: pyproject.toml tests/node_modules/.installed | $(BIN)/pip
 	$(INSTALL) -e '.[test]'
+	$(BIN)/pybabel compile -d lms/translations
 	touch $@ $(VENV)/.run
 
 tests/node_modules/.installed: tests/package.json tests/package-lock.json  ## scorm-again, the SCORM runtime the browser tests use
@@ -41,6 +43,16 @@ bench-exports: $(VENV)/.test  ## peak memory of exports, small cohort against la
 
 bench-import: $(VENV)/.test  ## importing 1,000 people: wall time, and how long other requests wait meanwhile
 	$(BIN)/python benchmarks/import.py
+
+LANGS = bn hi km fil
+translations: $(VENV)/.run  ## extract interface strings, update every catalog, compile
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output --no-wrap --project tsp-lms -o lms/translations/messages.pot .
+	for l in $(LANGS); do test -f lms/translations/$$l/LC_MESSAGES/messages.po || $(BIN)/pybabel init -l $$l -i lms/translations/messages.pot -d lms/translations; done
+	$(BIN)/pybabel update --no-wrap --ignore-obsolete -i lms/translations/messages.pot -d lms/translations
+	$(BIN)/pybabel compile --statistics -d lms/translations
+
+compile-translations: $(VENV)/.run
+	$(BIN)/pybabel compile -d lms/translations
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

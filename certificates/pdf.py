@@ -46,6 +46,20 @@ class CertificateData:
     organisation: str
 
 
+@dataclass(frozen=True)
+class CertificateLabels:
+    """The certificate's own words, translated by the caller (this package knows no languages)."""
+
+    heading: str = "Certificate"
+    certifies: str = "This certifies that"
+    completed: str = "has completed"
+    details: str = "{date}   ·   {hours} hours of study"  # {date} and {hours} are filled in
+    code_line: str = "Certificate code: {code}"
+    check_line: str = "Check it at {url}"
+    date_text: str = ""  # the issue date as the reader writes it; default: "1 December 2026"
+    hours_text: str = ""  # the study hours as the reader writes numbers; default: "8.5"
+
+
 def verify_url(base_url: str, code: str) -> str:
     return f"{base_url.rstrip('/')}/verify/{code}"
 
@@ -83,7 +97,7 @@ def find_font_for(text: str, font_dirs: Sequence[str] | None = None) -> Path | N
 
 
 class PdfRenderer(Protocol):
-    def render(self, cert: CertificateData, url: str) -> bytes: ...
+    def render(self, cert: CertificateData, url: str, labels: CertificateLabels | None = None) -> bytes: ...
 
 
 class FpdfRenderer:
@@ -94,14 +108,34 @@ class FpdfRenderer:
 
     def _font(self, pdf: FPDF, family: str, filename: str, text: str) -> None:
         path = _find_file(filename, self.font_dirs)
-        if path is None or not _needs(text) <= _coverage(path):
-            missing = _needs(text) - (_coverage(path) if path else frozenset())
-            raise MissingGlyphs(text, "".join(sorted(chr(c) for c in missing)))
+        needed = _needs(text)
+        if path is not None and not needed <= _coverage(path):
+            # Translated wording in another script (Bengali, Devanagari, Khmer): the font that covers most of it;
+            # the rest (a "·", Latin digits) comes from the fallback fonts set in `render`.
+            best = max(self._script_fonts(), key=lambda p: len(needed & _coverage(p)), default=None)
+            if best is not None and len(needed & _coverage(best)) > len(needed & _coverage(path)):
+                path, family = best, f"script-{best.stem.lower()}"
+        covered = (_coverage(path) if path else frozenset()).union(*(_coverage(p) for p in self._script_fonts()))
+        if path is None or not needed <= covered:
+            raise MissingGlyphs(text, "".join(sorted(chr(c) for c in needed - covered)))
         if family not in pdf.fonts:
             pdf.add_font(family, fname=str(path))
         pdf.set_font(family)
 
-    def render(self, cert: CertificateData, url: str) -> bytes:
+    def _script_fonts(self) -> list[Path]:
+        return [p for p in (_find_file(name, self.font_dirs) for name in NAME_FONTS) if p is not None]
+
+    def _fallbacks(self, pdf: FPDF) -> None:
+        families = []
+        for path in self._script_fonts():
+            family = f"script-{path.stem.lower()}"
+            if family not in pdf.fonts:
+                pdf.add_font(family, fname=str(path))
+            families.append(family)
+        pdf.set_fallback_fonts(families)
+
+    def render(self, cert: CertificateData, url: str, labels: CertificateLabels | None = None) -> bytes:
+        words = labels or CertificateLabels()
         pdf = FPDF(orientation="L", unit="mm", format="A4")
         pdf.set_auto_page_break(False)
         pdf.set_margin(0)
@@ -109,6 +143,8 @@ class FpdfRenderer:
         pdf.set_title(f"Certificate: {cert.learner_name}")
         pdf.set_creator("TSP training LMS")
         pdf.set_text_shaping(True)
+        if labels is not None:
+            self._fallbacks(pdf)
         width, height = pdf.w, pdf.h
         pdf.set_draw_color(*ACCENT)
         pdf.set_line_width(0.8)
@@ -125,9 +161,9 @@ class FpdfRenderer:
             pdf.multi_cell(width - 50, size * 0.45, text, align="C")
 
         line(cert.organisation.upper(), 11, 24, color=MUTED)
-        line("Certificate", 34, 38, bold=True, color=ACCENT)
+        line(words.heading, 34, 38, bold=True, color=ACCENT)
         line(cert.kind_label, 15, 56, color=MUTED)
-        line("This certifies that", 12, 72, color=MUTED)
+        line(words.certifies, 12, 72, color=MUTED)
         name_font = find_font_for(cert.learner_name, self.font_dirs)
         if name_font is None:
             missing = _needs(cert.learner_name)
@@ -139,17 +175,19 @@ class FpdfRenderer:
         line(cert.learner_name, 30, 82, font_file=name_font.name)
         pdf.set_draw_color(*MUTED)
         pdf.line(width / 2 - 70, 101, width / 2 + 70, 101)
-        line("has completed", 12, 106, color=MUTED)
+        line(words.completed, 12, 106, color=MUTED)
         line(cert.course_title, 16, 114, bold=True)
-        details = f"{cert.issued_on.strftime('%-d %B %Y')}   ·   {cert.study_hours:g} hours of study"
+        details = words.details.format(date=words.date_text or cert.issued_on.strftime("%-d %B %Y"),
+                                       hours=words.hours_text or f"{cert.study_hours:g}")
         line(details, 12, 140, color=INK)
 
         self._qr(pdf, url, x=width - 60, y=height - 62, size=36)
-        self._font(pdf, "body", BODY_FONT, cert.code + url)
+        footer = words.code_line.format(code=cert.code) + "\n" + words.check_line.format(url=url)
+        self._font(pdf, "body", BODY_FONT, footer)
         pdf.set_font_size(9)
         pdf.set_text_color(*MUTED)
         pdf.set_xy(25, height - 46)
-        pdf.multi_cell(width - 100, 5, f"Certificate code: {cert.code}\nCheck it at {url}", align="L")
+        pdf.multi_cell(width - 100, 5, footer, align="L")
         return bytes(pdf.output())
 
     @staticmethod
@@ -169,6 +207,7 @@ class FpdfRenderer:
                     start = None
 
 
-def render_pdf(cert: CertificateData, verify_url: str, font_dirs: Sequence[str] | None = None) -> bytes:
-    """Render a certificate; MissingGlyphs when no font can draw the name."""
-    return FpdfRenderer(font_dirs).render(cert, verify_url)
+def render_pdf(cert: CertificateData, verify_url: str, font_dirs: Sequence[str] | None = None,
+               labels: CertificateLabels | None = None) -> bytes:
+    """Render a certificate (in English unless `labels` are given); MissingGlyphs when no font can draw a text."""
+    return FpdfRenderer(font_dirs).render(cert, verify_url, labels)

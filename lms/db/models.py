@@ -94,6 +94,7 @@ class User(UserMixin, Base):
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     email_optout: Mapped[str] = mapped_column(String(200), default="", server_default="")  # kinds, comma-separated
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
+    language: Mapped[str | None] = mapped_column(String(12))  # interface language chosen; None: from the browser
 
     cohort: Mapped[Cohort | None] = relationship(back_populates="members", foreign_keys=[cohort_id])
     organisation: Mapped[Organisation | None] = relationship(back_populates="members")
@@ -148,6 +149,7 @@ class QuizAttempt(Base):
     percent: Mapped[float | None]
     passed: Mapped[bool | None]
     content_version: Mapped[str] = mapped_column(String(40))
+    language: Mapped[str | None] = mapped_column(String(12))  # the course language it was started in; kept for the whole attempt
 
     items: Mapped[list[AttemptItem]] = relationship(
         back_populates="attempt", cascade="all, delete-orphan", order_by="AttemptItem.position"

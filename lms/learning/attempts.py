@@ -53,8 +53,8 @@ def open_attempt(session: Session, user_id: int, quiz_id: str) -> QuizAttempt | 
 
 
 def start(session: Session, course: Course, content: QuizContent, user: User, now: datetime,
-          seed: float | None = None) -> QuizAttempt:
-    """The open attempt if there is one, else a new one (flushed) with its questions, option order and tokens fixed.
+          seed: float | None = None, language: str | None = None) -> QuizAttempt:
+    """The open attempt if there is one, else a new one (flushed) with its questions, option order, tokens and language fixed.
 
     A double click can race this: the second insert breaks the one-open-attempt constraint and the
     flush raises IntegrityError; the caller rolls back and takes `open_attempt`.
@@ -71,6 +71,7 @@ def start(session: Session, course: Course, content: QuizContent, user: User, no
         user_id=user.id, quiz_id=content.quiz.id, number=len(attempts) + 1, open_key=open_key(user.id, content.quiz.id),
         plan=[p.to_json() for p in plan], started_at=now,
         deadline=now + timedelta(minutes=limit) if limit else None, content_version=course.full_version,
+        language=language,
     )
     attempt.items = [AttemptItem(question_id=p.question_id, position=i) for i, p in enumerate(plan)]
     session.add(attempt)

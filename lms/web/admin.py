@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -50,7 +51,7 @@ def create():
         return redirect(url_for("admin.index"))
     except UserError as exc:
         session.rollback()
-        flash(f"No account was created: {exc}.")
+        flash(_("No account was created: %(reason)s.", reason=exc))
         return redirect(url_for("admin.index"))
     flash(f"Created the {user.role} account {user.email}.")
     if not user.has_password:  # its owner chooses a password through an invitation
@@ -67,16 +68,17 @@ def set_active(user_id: int):
     user = session.get(User, user_id) or abort(404)
     choice = request.form.get("active")
     if choice not in ("yes", "no"):
-        abort(400, description="Say whether the account should be active (yes or no); nothing was changed.")
+        abort(400, description=_("Say whether the account should be active (yes or no); nothing was changed."))
     active = choice == "yes"
     if user.id == current_user.id and not active:
-        flash("You cannot deactivate your own account; ask another administrator.")
+        flash(_("You cannot deactivate your own account; ask another administrator."))
         return redirect(url_for("admin.index"))
     if not active:
         credentials.end_sessions(user)  # reactivating later does not revive these sessions
     user.active = active
     session.commit()
-    flash(f"{user.email} is {'active again' if active else 'deactivated: it cannot sign in, and its records are kept'}.")
+    flash(_("%(email)s is active again.", email=user.email) if active
+          else _("%(email)s is deactivated: it cannot sign in, and its records are kept.", email=user.email))
     return redirect(url_for("admin.index"))
 
 
@@ -86,7 +88,7 @@ def import_users():
     """Create accounts from a CSV file: every row, or none."""
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        flash("Choose a CSV file to import; nothing was imported.")
+        flash(_("Choose a CSV file to import; nothing was imported."))
         return redirect(url_for("admin.index"))
     try:
         text = inputs.decode_text_file(upload.read())
@@ -115,7 +117,7 @@ def cohort_trainer():
     name = " ".join((request.form.get("cohort") or "").split())
     email = (request.form.get("trainer_email") or "").strip().lower()
     if not name:
-        flash("Give the cohort a name; nothing was changed.")
+        flash(_("Give the cohort a name; nothing was changed."))
         return redirect(url_for("admin.index"))
     trainer = None
     if email:
@@ -131,7 +133,8 @@ def cohort_trainer():
     if trainer and cohort not in trainer.trains:
         trainer.trains.append(cohort)
     session.commit()
-    flash(f"Cohort {cohort.name} saved" + (f" with trainer {trainer.name}." if trainer else "."))
+    flash(_("Cohort %(cohort)s saved with trainer %(name)s.", cohort=cohort.name, name=trainer.name) if trainer
+          else _("Cohort %(cohort)s saved.", cohort=cohort.name))
     return redirect(url_for("admin.index"))
 
 
@@ -177,7 +180,7 @@ def revoke(cert_id: int):
         flash(f"Not revoked: {exc}")
         return redirect(url_for("admin.certificates_list"))
     get_session().commit()
-    flash(f"Certificate {cert.code} is revoked.")
+    flash(_("Certificate %(code)s is revoked.", code=cert.code))
     return redirect(url_for("admin.certificates_list"))
 
 
@@ -213,7 +216,7 @@ def reissue(cert_id: int):
         return redirect(url_for("admin.certificates_list"))
     except (certificates.CertificateError, inputs.InputError) as exc:
         session.rollback()
-        flash(f"Not re-issued: {exc}")
+        flash(_("Not re-issued: %(reason)s", reason=exc))
         return redirect(url_for("admin.certificates_list"))
-    flash(f"Re-issued as {new.code}; {cert.code} now shows as replaced.")
+    flash(_("Re-issued as %(new)s; %(old)s now shows as replaced.", new=new.code, old=cert.code))
     return redirect(url_for("admin.certificates_list"))

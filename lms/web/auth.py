@@ -5,6 +5,8 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
 from flask import session as flask_session
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -43,8 +45,8 @@ def _dummy() -> str:
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(message="Enter your email address.")])
-    password = PasswordField("Password", validators=[DataRequired(message="Enter your password.")])
+    email = EmailField(_l("Email"), validators=[DataRequired(message=_l("Enter your email address."))])
+    password = PasswordField(_l("Password"), validators=[DataRequired(message=_l("Enter your password."))])
 
 
 class ActionForm(FlaskForm):
@@ -54,7 +56,7 @@ class ActionForm(FlaskForm):
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please log in to continue."
+    login_manager.login_message = _l("Please log in to continue.")
     csrf.init_app(app)
     app.config.setdefault("LOGIN_ACCOUNT_LIMIT", (5, 900))  # failed tries per account before the back-off starts
     app.config.setdefault("LOGIN_BACKOFF_CAP", (60, 120))  # the longest wait, in seconds: (per address, per account)
@@ -82,8 +84,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        text = "The form was missing its security token or it was not valid, so nothing was changed. Reload the page and try again."
-        return render_template("error.html", code=400, title="The form could not be accepted", text=text), 400
+        text = _("The form was missing its security token or it was not valid, so nothing was changed. Reload the page and try again.")
+        return render_template("error.html", code=400, title=_("The form could not be accepted"), text=text), 400
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -154,7 +156,7 @@ def login():
                                 secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
             return response
         if user and password_ok:  # only someone who knows the password learns the account is deactivated
-            error = "This account has been deactivated, so it cannot sign in. Ask your trainer or administrator."
+            error = _("This account has been deactivated, so it cannot sign in. Ask your trainer or administrator.")
         else:
             count_failure(f"login-fail-account:{email}", f"login-fail:{request.remote_addr}")
             error = "That email and password do not match an account. Check both and try again."
@@ -168,7 +170,7 @@ def logout():
     credentials.end_sessions(current_user)
     get_session().commit()
     logout_user()
-    flash("You have logged out.")
+    flash(_("You have logged out."))
     return redirect(url_for("auth.login"))
 
 

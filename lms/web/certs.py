@@ -1,9 +1,12 @@
 """Certificates: the learner's list and PDFs, and the public verify page."""
 from __future__ import annotations
 
+import dataclasses
 import os
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -12,6 +15,7 @@ from lms.db.enums import CertificateStatus, Role
 from lms.db.models import Certificate
 from lms.db.session import get_session
 from lms.learning import certs
+from lms.web import i18n
 from lms.web.access import learner, public
 from lms.web.context import signing_key
 from lms.web.ratelimit import limit
@@ -41,6 +45,16 @@ def mine():
     return render_template("certs/mine.html", certificates=found, labels=certs.KIND_LABELS)
 
 
+def _labels(cert: Certificate) -> certificates.CertificateLabels:
+    """The certificate's words in the reader's language, with the date and numbers written her way."""
+    return certificates.CertificateLabels(
+        heading=_("Certificate"), certifies=_("This certifies that"), completed=_("has completed"),
+        details=_("%(date)s   ·   %(hours)s hours of study", date="{date}", hours="{hours}"),
+        code_line=_("Certificate code: %(code)s", code="{code}"), check_line=_("Check it at %(url)s", url="{url}"),
+        date_text=i18n.long_date(cert.completed_at or cert.issued_at), hours_text=format_decimal(cert.study_hours, format="#,##0.#"),
+    )
+
+
 @bp.route("/certificates/<int:cert_id>.pdf")
 @learner
 def pdf(cert_id: int):
@@ -50,7 +64,9 @@ def pdf(cert_id: int):
         abort(404)
     dirs = [d for d in current_app.config.get("FONT_DIRS", "").split(os.pathsep) if d] or None
     try:
-        body = certificates.render_pdf(certs.data_of(cert), certificates.verify_url(_base_url(), cert.code), font_dirs=dirs)
+        data = certs.data_of(cert)
+        data = dataclasses.replace(data, kind_label=str(i18n.CERT_LABELS.get(cert.kind, data.kind_label)))
+        body = certificates.render_pdf(data, certificates.verify_url(_base_url(), cert.code), font_dirs=dirs, labels=_labels(cert))
     except certificates.MissingGlyphs as exc:
         # Not a crash: the server lacks a font for this name. Say which characters, and who can fix it.
         text = (f"The certificate cannot be drawn: {exc}. Your certificate is kept; ask the administrator to install "

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
@@ -26,7 +27,7 @@ def init_app(app: Flask) -> None:
         title, text = MESSAGES.get(code, (error.name, error.description or ""))
         if error.description and error.description != type(error).description:
             # A view said why (the refresher is not open yet, time is up...): show that instead.
-            title, text = ("Not available" if code == 403 else title), error.description
+            title, text = (_l("Not available") if code == 403 else title), error.description
         return render_template("error.html", code=code, title=title, text=text), code
 
     @app.errorhandler(IntegrityError)

@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Blueprint, abort, flash, redirect, render_template, send_from_directory, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -14,9 +15,10 @@ from lms.content.model import IMAGE_SUFFIXES, Course, Module, Unit
 from lms.db.models import LessonProgress
 from lms.db.session import get_session
 from lms.learning import attempts, once, progress
+from lms.web import i18n
 from lms.web.access import learner
 from lms.web.clock import now
-from lms.web.context import course, record_progress
+from lms.web.context import record_progress
 
 bp = Blueprint("learn", __name__, url_prefix="/learn")
 MAX_CREDITED_VIEW = timedelta(minutes=45)  # an idle tab left open overnight is not study time
@@ -44,7 +46,7 @@ def next_step(crs: Course, snap: progress.Snapshot) -> NextStep:
         step = _next_in_unit(crs, snap, unit)
         if step:
             return step
-    return NextStep("You have finished the course", None, "Your certificates are on your journey page.")
+    return NextStep(_("You have finished the course"), None, _("Your certificates are on your journey page."))
 
 
 def _next_in_unit(crs: Course, snap: progress.Snapshot, unit: Unit) -> NextStep | None:
@@ -65,6 +67,12 @@ def _next_in_unit(crs: Course, snap: progress.Snapshot, unit: Unit) -> NextStep 
     if unit.requires_pilot_report and snap.report_submitted_at is None:
         return NextStep("Write your pilot report", url_for("pilot.report"), unit.title)
     return None
+
+
+
+def course() -> Course:
+    """The course in the reader's language where translated: same ids and version as the English one."""
+    return i18n.course_for()
 
 
 @bp.route("/")

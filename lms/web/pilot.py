@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -13,6 +14,7 @@ from lms.db.enums import CommentTarget, Role, Scope
 from lms.db.models import Certificate, Comment, PilotLogEntry, PilotPlan, PilotReport, User
 from lms.db.session import get_session
 from lms.learning import pilot, progress
+from lms.web import i18n
 from lms.web.access import learner
 from lms.web.clock import now
 from lms.web.context import course, record_progress
@@ -138,8 +140,8 @@ def _require_refresher(snap: progress.Snapshot) -> None:
     crs = course()
     if not crs.unit("refresher") or not progress.refresher_is_open(crs, snap, now()):
         opens = progress.refresher_opens_on(crs, snap)
-        abort(403, description=f"The refresher opens on {opens:%-d %B %Y}." if opens else
-              "The refresher opens about six months after you complete the core training.")
+        abort(403, description=_("The refresher opens on %(date)s.", date=i18n.long_date(opens)) if opens else
+              _("The refresher opens about six months after you complete the core training."))
 
 
 @bp.route("/pilot/report", methods=["GET", "POST"])

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -13,9 +14,10 @@ from lms.content.model import Course, QuizContent
 from lms.db.models import QuizAttempt
 from lms.db.session import get_session
 from lms.learning import attempts, progress
+from lms.web import i18n
 from lms.web.access import learner
 from lms.web.clock import now
-from lms.web.context import course, record_progress
+from lms.web.context import record_progress
 from lms.web.forms import ActionForm
 
 bp = Blueprint("quiz", __name__, url_prefix="/learn")
@@ -23,8 +25,14 @@ bp.add_app_template_filter(quizzes.shown_points, "points")
 bp.add_app_template_filter(quizzes.shown_percent, "percent")
 
 
-def _content(quiz_id: str) -> QuizContent:
-    content = course().quizzes.get(quiz_id)
+def course(language: str | None = None) -> Course:
+    """The course in the reader's language (or `language`): same ids and version as the English one."""
+    return i18n.course_for(language)
+
+
+def _content(quiz_id: str, language: str | None = None) -> QuizContent:
+    """The quiz as the reader sees it; an attempt's quiz in the language the attempt was started in."""
+    content = course(language).quizzes.get(quiz_id)
     if content is None:
         abort(404)
     return content
@@ -76,7 +84,8 @@ def start(quiz_id: str):
     _require_open(crs, content)
     session = get_session()
     try:
-        attempt: QuizAttempt | None = attempts.start(session, crs, content, current_user, now())
+        attempt: QuizAttempt | None = attempts.start(session, crs, content, current_user, now(),
+                                                     language=i18n.current_language())
         session.commit()
     except attempts.AttemptError as exc:
         session.rollback()
@@ -96,7 +105,7 @@ def start(quiz_id: str):
 def attempt(attempt_id: int) -> ResponseReturnValue:
     """Answer the questions; 'Save' keeps answers, 'Submit' grades them (once)."""
     attempt = _own_attempt(attempt_id)
-    content = _content(attempt.quiz_id)
+    content = _content(attempt.quiz_id, attempt.language)
     if request.method == "GET":
         return _show(content, attempt)
     return _answer(content, attempt, request.form.get("action", "save"))
@@ -126,7 +135,7 @@ def _answer(content: QuizContent, attempt: QuizAttempt, action: str) -> Response
         return _fail(exc)
     if attempt.submitted_at is None and attempts.is_overdue(attempt, current):
         _submit_and_record(content, attempt, current)
-        flash("Time was up before this page was sent, so your answers saved until then were submitted.")
+        flash(_("Time was up before this page was sent, so your answers saved until then were submitted."))
         return redirect(url_for("quiz.review", attempt_id=attempt.id))
     try:
         attempts.save(attempt, responses, current)
@@ -169,7 +178,7 @@ def _submit_and_record(content: QuizContent, attempt: QuizAttempt, current: date
 def review(attempt_id: int):
     """The result of a submitted attempt, with answers and feedback as the quiz's review setting allows."""
     attempt = _own_attempt(attempt_id)
-    content = _content(attempt.quiz_id)
+    content = _content(attempt.quiz_id, attempt.language)
     if attempt.submitted_at is None:
         return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
     session = get_session()

@@ -7,7 +7,26 @@ from pathlib import Path
 from flask import Flask
 
 from lms.config import proxy_count
-from lms.web import access, account, admin, auth, certs, clock, errors, inputs, learn, mailer, organisations, people, pilot, queue, quiz, trainer
+from lms.web import (
+    access,
+    account,
+    admin,
+    auth,
+    certs,
+    clock,
+    errors,
+    i18n,
+    inputs,
+    learn,
+    mailer,
+    offline,
+    organisations,
+    people,
+    pilot,
+    queue,
+    quiz,
+    trainer,
+)
 
 
 def init_app(app: Flask) -> None:
@@ -17,7 +36,8 @@ def init_app(app: Flask) -> None:
     auth.init_app(app)
     errors.init_app(app)
     access.init_app(app)
-    for module in (auth, learn, quiz, pilot, trainer, queue, certs, admin, people, account, organisations):
+    i18n.init_app(app)
+    for module in (auth, learn, quiz, pilot, trainer, queue, certs, admin, people, account, organisations, offline):
         app.register_blueprint(module.bp)
     mailer.init_app(app)
     _template_helpers(app)
@@ -47,14 +67,7 @@ def _template_helpers(app: Flask) -> None:
         """Course HTML (sanitized at load) with links made absolute for this deployment."""
         return Markup((html or "").replace(ROOT, request.script_root))
 
-    @app.template_filter("date")
-    def format_date(value) -> str:
-        return value.strftime("%-d %B %Y") if value else ""
-
-    @app.template_filter("short_date")
-    def format_short_date(value) -> str:
-        return value.strftime("%-d %b %Y") if value else ""
-
+    # The `date`, `short_date` and `number` filters are the locale's, from lms/web/i18n.py.
     from lms.web.words import plain_status
 
     app.add_template_filter(plain_status, "plain_status")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -12,6 +13,7 @@ from lms.db.enums import Role
 from lms.db.models import Cohort, Comment, PilotLogEntry, QuizAttempt, User
 from lms.db.session import get_session
 from lms.learning import answers, attempts, cohorts, countries, grants, notify, pilot, progress, reports
+from lms.web import i18n
 from lms.web.access import staff
 from lms.web.clock import now
 from lms.web.context import course
@@ -129,9 +131,9 @@ def set_refresher(cohort_id: int):
         try:
             group.refresher_opens_on = date.fromisoformat(raw)
         except ValueError:
-            flash("The date must be written as YYYY-MM-DD; nothing was changed.")
+            flash(_("The date must be written as YYYY-MM-DD; nothing was changed."))
             return redirect(url_for("trainer.cohort", cohort_id=cohort_id))
-        flash(f"The refresher opens for {group.name} on {group.refresher_opens_on:%-d %B %Y}.")
+        flash(_("The refresher opens for %(cohort)s on %(date)s.", cohort=group.name, date=i18n.long_date(group.refresher_opens_on)))
     else:
         group.refresher_opens_on = None
         refresher = course().unit("refresher")
