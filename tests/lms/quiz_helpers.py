@@ -78,3 +78,33 @@ def take_quiz(app, client, auth, quiz_id: str, correct: bool = True, action: str
     data: dict[str, object] = {"action": action, **answers(app, client, attempt_id, quiz_id, correct)}
     response = auth.post(f"/learn/attempts/{attempt_id}", data, page=f"/learn/attempts/{attempt_id}")
     return attempt_id, response
+
+
+def tokenized(app, attempt_id: int, quiz_id: str, by_id: dict[str, object]) -> dict[str, object]:
+    """Answers written with option and item ids (`q-<question>`, `q-<question>-<item>`), as the attempt's page names them.
+
+    A matching answer names the option whose text is chosen; the page offers a text shared by several items once,
+    under its first option, so that option's token is sent.
+    """
+    quiz = app.extensions["lms.course"].quizzes[quiz_id].quiz
+    plan = plan_of(app, attempt_id)
+    form: dict[str, object] = {}
+    for key, value in by_id.items():
+        qid = max((q for q in plan if key == f"q-{q}" or key.startswith(f"q-{q}-")), key=len)
+        question, planned = quiz.question(qid), plan[qid]
+        if key == f"q-{qid}":
+            if question.type == "text":
+                form[key] = value
+            elif isinstance(value, list):
+                form[key] = [planned.tokens[v] for v in value]
+            else:
+                form[key] = planned.tokens[str(value)]
+            continue
+        item = key[len(f"q-{qid}-"):]
+        if question.type == "matching":
+            text = question.option(str(value)).text
+            first = next(o.id for o in question.options if o.text == text)
+            form[f"q-{qid}-{planned.slots[item]}"] = planned.tokens[first]
+        else:  # ordering: the position chosen for the item
+            form[f"q-{qid}-{planned.slots[item]}"] = value
+    return form

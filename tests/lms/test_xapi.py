@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from lms.cli import cli
 from tests.conftest import START
-from tests.lms.quiz_helpers import question_ids_on_page, start_attempt
+from tests.lms.quiz_helpers import question_ids_on_page, start_attempt, tokenized
 from tests.lms.test_journey import complete_core
 from tests.lrs import PASSWORD, USERNAME, ralph_lrs
 
@@ -86,7 +86,8 @@ def activity(app, client, auth, clock):
     auth.login()
     attempt_id = start_attempt(client, auth, "quiz-basics")
     assert len(question_ids_on_page(client, attempt_id)) == 6
-    response = auth.post(f"/learn/attempts/{attempt_id}", {"action": "submit", **WRONG}, page=f"/learn/attempts/{attempt_id}")
+    wrong = tokenized(app, attempt_id, "quiz-basics", WRONG)
+    response = auth.post(f"/learn/attempts/{attempt_id}", {"action": "submit", **wrong}, page=f"/learn/attempts/{attempt_id}")
     assert response.status_code == 302, response.get_data(as_text=True)
     clock.advance(days=2)
     complete_core(app, client, auth)
