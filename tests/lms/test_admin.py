@@ -57,14 +57,15 @@ def test_web_import_with_a_bad_row_imports_nothing_and_lists_every_problem(app):
 def test_web_import_of_a_good_file_creates_every_account(app):
     response = upload(admin(app), GOOD)
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "2 accounts created" in html
+    assert response.status_code == 200 and "/invite/" in html  # Sokha gave no password: her invitation, shown once
     with app.app_context():
         session = get_session()
         nasrin = session.scalar(select(User).where(User.email == "nasrin@example.org"))
         sokha = session.scalar(select(User).where(User.email == "sokha@example.org"))
         assert nasrin.cohort.name == "Cohort C" and nasrin.role == "tsp"
         assert sokha.name == "Sokha Pich" and [c.name for c in sokha.trains] == ["Cohort C"] and sokha.cohort is None
-    assert "a long passphrase" in html  # shown once, to pass on
+    assert "a long passphrase" not in html  # a password given in the file is never shown again
+    assert "sokha@example.org" in html and "nasrin@example.org" not in html.split("/invite/")[0].split("<table")[-1]
     learner = app.test_client()  # the new learner signs in with the password from the file
     signed_in = learner.post("/login", data={"email": "nasrin@example.org", "password": "a long passphrase",
                                              "csrf_token": csrf_token(learner)})
@@ -95,13 +96,14 @@ def test_cli_import_with_a_bad_row_imports_nothing(app, tmp_path):
     assert accounts(app) == before and cohort_names(app) == cohorts
 
 
-def test_cli_import_of_a_good_file_prints_generated_passwords(app, tmp_path):
+def test_cli_import_of_a_good_file_prints_invitation_links(app, tmp_path):
     path = tmp_path / "people.csv"
     path.write_text(GOOD)
     result = CliRunner().invoke(cli, ["users", "import", str(path)], env=cli_env(app))
     assert result.exit_code == 0 and "Created 2 account(s)" in result.output
     lines = dict(line.split(",", 1) for line in result.output.splitlines()[1:])
-    assert lines["nasrin@example.org"] == "a long passphrase" and len(lines["sokha@example.org"]) >= 10
+    assert "/invite/" in lines["sokha@example.org"]  # no password in the file: an invitation to choose one
+    assert "nasrin@example.org" not in lines and "a long passphrase" not in result.output  # never shown again
     assert "Cohort C" in cohort_names(app)
 
 
