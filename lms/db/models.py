@@ -1,48 +1,18 @@
-"""The database schema: people, cohorts, and what each learner did."""
+"""The database schema: people, cohorts, and what each learner did (messaging tables in lms/db/messaging.py)."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, MetaData, String, Table, Text, TypeDecorator, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.db.enums import CertificateStatus, Role
+from lms.db.base import ROLES, Base, UTCDateTime, utcnow
+from lms.db.enums import CertificateStatus
+from lms.db.messaging import AccountToken, Comment, Notification, OutboxMessage, RateEvent
 
-ROLES: tuple[str, ...] = tuple(role.value for role in Role)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-class UTCDateTime(TypeDecorator):
-    """Stores naive UTC, always hands back aware UTC datetimes (SQLite keeps no zone)."""
-
-    impl = DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given; use timezone-aware UTC")
-        return value.astimezone(UTC).replace(tzinfo=None)
-
-    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
-        return value.replace(tzinfo=UTC) if value is not None else None
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention={
-        "ix": "ix_%(column_0_label)s",
-        "uq": "uq_%(table_name)s_%(column_0_name)s",
-        "ck": "ck_%(table_name)s_%(constraint_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    })
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
+__all__ = ["ROLES", "AccountToken", "Base", "Comment", "Notification", "OutboxMessage", "RateEvent", "UTCDateTime", "utcnow"]
 
 
 cohort_trainers = Table(
@@ -262,24 +232,6 @@ class PilotReport(Base):
     user: Mapped[User] = relationship()
 
 
-class Comment(Base):
-    """A trainer's comment on a pilot plan or report."""
-
-    __tablename__ = "comments"
-    __table_args__ = (UniqueConstraint("digest"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    target: Mapped[str] = mapped_column(String(20))  # a CommentTarget
-    learner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # sha256 of author, learner, target, day and text: the same comment resent the same day is kept once
-    digest: Mapped[str | None] = mapped_column(String(64))
-
-    author: Mapped[User] = relationship(foreign_keys=[author_id])
-
-
 class Certificate(Base):
     """An issued certificate; what the public verify page shows is exactly what the PDF shows."""
 
@@ -334,59 +286,3 @@ class CertificateEvent(Base):
 
     certificate: Mapped[Certificate] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
-
-
-class RateEvent(Base):
-    """One counted request (a login try, a certificate lookup) for the rate limiter, shared by all workers."""
-
-    __tablename__ = "rate_events"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    bucket_key: Mapped[str] = mapped_column(String(120), index=True)  # "login:<client address>"
-    at: Mapped[datetime] = mapped_column(index=True)
-
-
-class AccountToken(Base):
-    """A single-use, expiring link to reset a password or accept an invitation; only its SHA-256 is kept."""
-
-    __tablename__ = "account_tokens"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    purpose: Mapped[str] = mapped_column(String(10))  # reset | invite
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    expires_at: Mapped[datetime]
-    used_at: Mapped[datetime | None]
-
-
-class OutboxMessage(Base):
-    """An email queued in the transaction that caused it and delivered after commit; kept until sent."""
-
-    __tablename__ = "outbox"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    to_addr: Mapped[str] = mapped_column(String(254))
-    subject: Mapped[str] = mapped_column(String(300))
-    body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    next_try_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    tries: Mapped[int] = mapped_column(default=0)
-    last_error: Mapped[str | None] = mapped_column(Text)
-    sent_at: Mapped[datetime | None] = mapped_column(index=True)
-
-
-class Notification(Base):
-    """Something that happened for a person: shown on their dashboard until read."""
-
-    __tablename__ = "notifications"
-    __table_args__ = (UniqueConstraint("user_id", "once_key"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))
-    text: Mapped[str] = mapped_column(Text)
-    url: Mapped[str] = mapped_column(String(300))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    read_at: Mapped[datetime | None]
-    once_key: Mapped[str | None] = mapped_column(String(60))  # set for what must be told once (a refresher opening)
