@@ -110,3 +110,8 @@ def seed_demo(app: Flask, learners: int, cohort: str, seed: int = 1) -> None:
     """Demo learners, as `lms seed-demo` adds them."""
     with database(app) as session:
         seed_learners(session, course_of(app), app.extensions["lms.clock"](), key(app), learners, cohort, seed)
+
+
+def submitted_plan(session: Session, learner: User, at: datetime = START) -> None:
+    """A submitted pilot plan, so a trainer has something to comment on."""
+    pilot.save_plan(session, learner, dict(PLAN), submit=True, now=at)

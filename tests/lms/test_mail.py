@@ -8,9 +8,10 @@ from sqlalchemy import func, select
 
 from lms.db.models import Notification, OutboxMessage, User
 from lms.db.session import get_session
-from lms.learning import mail
+from lms.learning import mail, pilot
 from lms.web.mailer import run_once
 from tests.conftest import ACCOUNTS, Auth, csrf_token, user_id
+from tests.helpers import course_of, database, finish_core, key, submitted_plan, user
 from tests.smtp import free_port, link_in, smtp_server_fixture  # noqa: F401 - the smtp_server fixture
 
 
@@ -133,6 +134,10 @@ def test_mail_is_queued_in_the_request_transaction_so_a_refused_import_sends_not
 
 
 def _comment(app, text="Please add indicators split by sex."):
+    with database(app) as session:
+        if pilot.plan_of(session, user(session, "tsp")) is None:
+            submitted_plan(session, user(session, "tsp"))
+            session.commit()
     trainer = Auth(app.test_client())
     trainer.login("trainer")
     learner_id = user_id(app, "tsp")
@@ -182,8 +187,9 @@ def test_the_refresher_opening_is_told_once(make_app, course_dir, clock):
     from lms.db.models import Cohort
 
     app = make_app(course_dir)
-    with app.app_context():
-        session = get_session()
+    with database(app) as session:
+        for who in ("tsp", "peer"):  # the refresher opens only after the core training
+            finish_core(session, course_of(app), user(session, who), key(app))
         session.scalar(select(Cohort).where(Cohort.name == "Cohort A")).refresher_opens_on = date(2026, 1, 1)
         session.commit()
     run_once(app, scan=True)
