@@ -128,10 +128,11 @@ def test_admin_manages_organisations(app):
 
 
 def test_demo_learners_are_spread_over_organisations_in_four_countries(app):
-    from lms.learning.demo import NAMES, seed_learners
+    from lms.learning.demo import NAMES
+    from tests.helpers import seed_demo
 
+    seed_demo(app, 24, "Demo", seed=5)
     with app.app_context():
-        seed_learners(24, "Demo", seed=5)
         session = get_session()
         rows = session.execute(select(User.name, Organisation.country).join(Organisation, Organisation.id == User.organisation_id)
                                .where(User.email.like("%@demo.example.org"))).all()
