@@ -23,7 +23,8 @@ from lms.db.session import get_session
 from lms.learning.accounts import create_user
 from quizzes.plan import TOKEN
 from tests.conftest import PASSWORD, SHIPPED_COURSE, Auth
-from tests.helpers import course_of, database, finish_core, key
+from tests.helpers import course_of, database, finish_core
+from tests.helpers import key as signing_key_of
 from tests.lms.quiz_helpers import answers, plan_of, start_attempt
 
 CONTROLS = {"input", "select", "option", "textarea", "label", "button", "fieldset", "legend"}
@@ -273,7 +274,7 @@ def test_no_answer_information_in_any_quiz_of_the_shipped_course(make_app):
         if quiz_id == refresher_quiz:  # the refresher opens only after the core training
             with database(app) as session:
                 for email in learners:
-                    finish_core(session, course_of(app), session.scalar(select(User).where(User.email == email)), key(app))
+                    finish_core(session, course_of(app), session.scalar(select(User).where(User.email == email)), signing_key_of(app))
         seen: set[str] = set()
         values: list[set[str]] = []
         # Drawn pools need several attempts before every question has been shown: each learner sits the
