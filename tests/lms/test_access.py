@@ -11,7 +11,7 @@ ROLES = ("anonymous", "tsp", "trainer", "admin")
 # A value for each URL variable. Id 1 is the TSP Rina (Cohort A, trained by the trainer), who has finished the core
 # training: her quiz attempt 1, her core certificate 1. There is no pilot report 1 and the course has no glossary.
 SAMPLE_VALUES = {"lesson_id": "basics-one", "module_id": "basics", "quiz_id": "quiz-basics", "filename": "images/diagram.png",
-                 "fmt": "csv"}
+                 "fmt": "csv", "code": "en", "target": "plan"}  # English stays the language of the pages checked
 SIGNED_IN_HOME = {"tsp": 302, "trainer": 302, "admin": 302}
 # What each role that may open a route gets, exactly: the course's own rules and the data decide, never the access rule.
 # A POST carries only its CSRF token, so forms that need fields answer with their validation result.
@@ -20,7 +20,7 @@ ALLOWED = {
     "POST /login": {"anonymous": 200, **SIGNED_IN_HOME},  # no email or password: the form again, with its messages
     "GET /": {"anonymous": 302, **SIGNED_IN_HOME},
     "GET /verify": 200,
-    "GET /verify/1": 404,  # not a certificate code
+    "GET /verify/en": 404,  # not a certificate code
     "GET /learn/": 200,
     "GET /learn/modules/basics": 200,
     "GET /learn/lessons/basics-one": 200,
@@ -59,6 +59,40 @@ ALLOWED = {
     "GET /admin/certificates": 200,
     "POST /admin/certificates/1/revoke": 302,  # no reason: a message, not revoked
     "POST /admin/certificates/1/reissue": 302,  # no name: a message, not re-issued
+    # Accounts, invitations and password links (a link that was never issued is gone: 410)
+    "GET /account": 200,
+    "POST /account": 400,  # no name or email: the form again, with its messages
+    "GET /account/password": 200,
+    "POST /account/password": 400,  # no current password
+    "POST /notifications/read": 302,
+    "POST /learn/pilot/plan/reply": 302,  # no text: a message, nothing saved
+    "GET /password/forgot": 200,
+    "POST /password/forgot": 400,  # no email
+    "GET /password/reset/1": 410,
+    "POST /password/reset/1": 410,
+    "GET /invite/1": 410,
+    "POST /invite/1": 410,
+    "GET /admin/people/": 200,
+    "GET /admin/people/1": 200,
+    "POST /admin/people/1": 400,  # no fields
+    "POST /admin/people/1/link": 400,  # neither reset nor invitation
+    "POST /admin/people/links/1.csv": 410,  # a list that was never made, or was downloaded already
+    # Organisations, the cohort at scale, the queue, extra attempts, restored certificates
+    "GET /admin/organisations/": 200,
+    "POST /admin/organisations/": 302,  # no name: a message
+    "POST /admin/organisations/1": 404,  # no organisation 1
+    "POST /admin/organisations/1/delete": 404,
+    "POST /admin/organisations/members": 302,  # nobody named: a message
+    "POST /admin/certificates/1/restore": 302,  # not revoked: a message
+    "GET /trainer/cohorts.csv": 200,
+    "GET /trainer/cohorts/1/learners.csv": 200,
+    "GET /trainer/queue/": 200,
+    "GET /trainer/queue/queue.csv": 200,
+    "POST /trainer/learners/1/extra-attempts": 404,  # no quiz named
+    # Languages and offline reading
+    "GET /language/en": 302,
+    "POST /language": 400,  # no language chosen
+    "GET /learn/modules/basics/download": 200,
 }
 
 
