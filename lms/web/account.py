@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
@@ -14,6 +15,7 @@ from lms.learning.accounts import UserError, validate
 from lms.web.access import learner
 from lms.web.clock import now
 from lms.web.mailer import base_url
+from lms.web.messages import learning_message
 
 bp = Blueprint("account", __name__)
 STAFF_KINDS = ("submitted", "reply")
@@ -49,13 +51,13 @@ def index():
         try:
             email, name = validate(values["email"], values["name"], current_user.role, None)
         except UserError as exc:
-            errors["profile"] = f"Nothing was changed: {exc}."
+            errors["profile"] = _("Nothing was changed: %(reason)s.", reason=learning_message(exc))
         else:
             if email != current_user.email:
                 if not check_password_hash(current_user.password_hash, request.form.get("current_password") or ""):
-                    errors["current_password"] = "To change your email, type your current password (nothing was changed)."
+                    errors["current_password"] = _("To change your email, type your current password (nothing was changed).")
                 elif session.scalar(select(func.count()).select_from(User).where(User.email == email)):
-                    errors["profile"] = f"Nothing was changed: another account already uses {email}."
+                    errors["profile"] = _("Nothing was changed: another account already uses %(email)s.", email=email)
         if not errors:
             current_user.name, current_user.email = name, email
             chosen = set(request.form.getlist("email_kinds"))
@@ -63,7 +65,7 @@ def index():
             kept = [k for k in (current_user.email_optout or "").split(",") if k and k not in dict(_kinds())]
             current_user.email_optout = ",".join(sorted(set(off + kept)))
             session.commit()
-            flash("Your account is saved.")
+            flash(_("Your account is saved."))
             return redirect(url_for("account.index"))
     optout = set((current_user.email_optout or "").split(","))
     return render_template("account/index.html", form=form, values=values, errors=errors, kinds=_kinds(),
@@ -81,17 +83,17 @@ def password():
             abort(400)
         session = get_session()
         if not check_password_hash(current_user.password_hash, request.form.get("current_password") or ""):
-            error = "Your current password is not right, so nothing was changed."
+            error = _("Your current password is not right, so nothing was changed.")
         else:
             try:
                 credentials.set_password(current_user, request.form.get("new_password") or "",
                                          request.form.get("confirm_password") or "")
             except UserError as exc:
-                error = f"Your password was not changed: {exc}."
+                error = _("Your password was not changed: %(reason)s.", reason=learning_message(exc))
             else:
                 session.commit()
                 login_user(current_user._get_current_object())  # this device stays signed in under the new session version
-                flash("Your password is changed. Other devices signed in to your account have been logged out.")
+                flash(_("Your password is changed. Other devices signed in to your account have been logged out."))
                 return redirect(url_for("account.index"))
     return render_template("account/password.html", form=form, error=error), (400 if error else 200)
 
@@ -125,7 +127,7 @@ def reply(target: str):
     page = url_for("pilot.plan" if target == "plan" else "pilot.report")
     body = (request.form.get("body") or "").strip()
     if not body or len(body) > pilot.MAX_FIELD:
-        flash(f"Write your reply (at most {pilot.MAX_FIELD} characters); nothing was sent.")
+        flash(_("Write your reply (at most %(count)s characters); nothing was sent.", count=pilot.MAX_FIELD))
         return redirect(page)
     session = get_session()
     authors = set(session.scalars(select(Comment.author_id).where(Comment.learner_id == current_user.id,
@@ -134,5 +136,5 @@ def reply(target: str):
     notify.replied(session, current_user, target, url_for("trainer.learner", user_id=current_user.id), now(), base_url(),
                    authors - {current_user.id})
     session.commit()
-    flash("Your reply is sent to your trainer.")
+    flash(_("Your reply is sent to your trainer."))
     return redirect(page)

@@ -20,6 +20,7 @@ from lms.web.access import admin_only
 from lms.web.clock import now
 from lms.web.context import course, signing_key
 from lms.web.forms import ActionForm
+from lms.web.messages import learning_message
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -47,13 +48,13 @@ def create():
         session.flush()
     except IntegrityError:  # the same form sent twice at once: the other request created the account
         session.rollback()
-        flash(f"An account for {(form.get('email') or '').strip().lower()} already exists; nothing else was created.")
+        flash(_("An account for %(email)s already exists; nothing else was created.", email=(form.get("email") or "").strip().lower()))
         return redirect(url_for("admin.index"))
     except UserError as exc:
         session.rollback()
-        flash(_("No account was created: %(reason)s.", reason=exc))
+        flash(_("No account was created: %(reason)s.", reason=learning_message(exc)))
         return redirect(url_for("admin.index"))
-    flash(f"Created the {user.role} account {user.email}.")
+    flash(_("Created the %(role)s account %(email)s.", role=user.role, email=user.email))
     if not user.has_password:  # its owner chooses a password through an invitation
         return people.links_for(session, [user], "invite", url_for("admin.index"))
     session.commit()
@@ -93,7 +94,8 @@ def import_users():
     try:
         text = inputs.decode_text_file(upload.read())
     except inputs.InputError as exc:
-        flash(f"{str(exc)[0].upper()}{str(exc)[1:]}; nothing was imported.")
+        problem = str(exc)
+        flash(_("%(problem)s; nothing was imported.", problem=problem[:1].upper() + problem[1:]))
         return redirect(url_for("admin.index"))
     session = get_session()
     try:
@@ -102,7 +104,7 @@ def import_users():
         session.rollback()
         return render_template("admin/import_result.html", error=str(exc), created=None), 400
     invited = [user for user, password in created if password is None]
-    flash(f"Imported {len(created)} accounts; {len(invited)} get an invitation to choose a password.")
+    flash(_("Imported %(count)s accounts; %(invited)s get an invitation to choose a password.", count=len(created), invited=len(invited)))
     if invited:  # committed together with the accounts: all or nothing
         return people.links_for(session, invited, "invite", url_for("people.index"))
     session.commit()
@@ -123,12 +125,12 @@ def cohort_trainer():
     if email:
         trainer = session.scalar(select(User).where(User.email == email))
         if trainer is None or trainer.role not in (Role.TRAINER, Role.ADMIN):
-            flash(f"{email} is not a trainer's account; nothing was changed.")
+            flash(_("%(email)s is not a trainer's account; nothing was changed.", email=email))
             return redirect(url_for("admin.index"))
     try:
         cohort = get_or_create_cohort(session, name)
     except UserError as exc:
-        flash(f"Nothing was changed: {exc}.")
+        flash(_("Nothing was changed: %(reason)s.", reason=exc))
         return redirect(url_for("admin.index"))
     if trainer and cohort not in trainer.trains:
         trainer.trains.append(cohort)
@@ -177,7 +179,7 @@ def revoke(cert_id: int):
         reason = inputs.text(request.form.get("reason"), "The reason", inputs.REASON_MAX, multiline=True)
         certs.revoke(cert, reason, now(), current_user)
     except (certificates.CertificateError, inputs.InputError) as exc:
-        flash(f"Not revoked: {exc}")
+        flash(_("Not revoked: %(reason)s", reason=exc))
         return redirect(url_for("admin.certificates_list"))
     get_session().commit()
     flash(_("Certificate %(code)s is revoked.", code=cert.code))
@@ -192,10 +194,10 @@ def restore(cert_id: int):
     try:
         certs.restore(cert, request.form.get("reason") or "", now(), current_user)
     except certificates.CertificateError as exc:
-        flash(f"Not restored: {exc}")
+        flash(_("Not restored: %(reason)s", reason=exc))
         return redirect(url_for("admin.certificates_list"))
     get_session().commit()
-    flash(f"Certificate {cert.code} is valid again.")
+    flash(_("Certificate %(code)s is valid again.", code=cert.code))
     return redirect(url_for("admin.certificates_list"))
 
 
@@ -212,7 +214,7 @@ def reissue(cert_id: int):
         session.commit()
     except IntegrityError:  # sent twice at once: the other request re-issued it
         session.rollback()
-        flash("This certificate was just re-issued; the list shows the new one.")
+        flash(_("This certificate was just re-issued; the list shows the new one."))
         return redirect(url_for("admin.certificates_list"))
     except (certificates.CertificateError, inputs.InputError) as exc:
         session.rollback()

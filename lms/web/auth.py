@@ -25,6 +25,7 @@ from lms.learning.accounts import UserError
 from lms.web.access import public, roles_required
 from lms.web.clock import now
 from lms.web.mailer import base_url
+from lms.web.messages import learning_message
 from lms.web.ratelimit import count_failure, limit, wait_after_failures
 
 bp = Blueprint("auth", __name__)
@@ -159,7 +160,7 @@ def login():
             error = _("This account has been deactivated, so it cannot sign in. Ask your trainer or administrator.")
         else:
             count_failure(f"login-fail-account:{email}", f"login-fail:{request.remote_addr}")
-            error = "That email and password do not match an account. Check both and try again."
+            error = _("That email and password do not match an account. Check both and try again.")
     return render_template("login.html", form=form, error=error), (status if error else 200)
 
 
@@ -193,7 +194,7 @@ def forgot():
             return render_template("account/forgot.html", form=form, error="Reload the page and try again."), 400
         email = (request.form.get("email") or "").strip().lower()
         if not email:
-            return render_template("account/forgot.html", form=form, error="Enter your email address."), 400
+            return render_template("account/forgot.html", form=form, error=_("Enter your email address.")), 400
         limit("reset", "RESET_RATE_LIMIT")
         session = get_session()
         user = session.scalar(select(User).where(User.email == email))
@@ -201,8 +202,8 @@ def forgot():
             credentials.send_link(session, user, "reset" if user.has_password else "invite", base_url(),
                                   current_app.extensions["lms.course"].title, now())
             session.commit()
-        flash(f"If there is an account for {email}, an email with a link to choose a new password is on its way. "
-              "The link works once, for one hour. Check your spam folder if it does not arrive.")
+        flash(_("If there is an account for %(email)s, an email with a link to choose a new password is on its way. "
+                "The link works once, for one hour. Check your spam folder if it does not arrive.", email=email))
         return redirect(url_for("auth.login"))
     return render_template("account/forgot.html", form=form, error=None)
 
@@ -213,12 +214,12 @@ def _choose_password(token: str, purpose: str):
     try:
         user = credentials.peek(session, token, purpose, now())
     except credentials.TokenError as exc:
-        return render_template("account/choose_password.html", purpose=purpose, broken=str(exc), user=None, form=form,
+        return render_template("account/choose_password.html", purpose=purpose, broken=learning_message(exc), user=None, form=form,
                                error=None), 410
     error = None
     if request.method == "POST":
         if not form.validate_on_submit():
-            error = "The form was missing its security token; reload the page and try again."
+            error = _("The form was missing its security token; reload the page and try again.")
         else:
             try:
                 credentials.set_password(user, request.form.get("new_password") or "", request.form.get("confirm_password") or "")
@@ -226,11 +227,11 @@ def _choose_password(token: str, purpose: str):
                 session.commit()
             except (UserError, credentials.TokenError) as exc:
                 session.rollback()
-                error = f"Your password was not changed: {exc}."
+                error = _("Your password was not changed: %(reason)s.", reason=learning_message(exc))
             else:
                 if current_user.is_authenticated:
                     logout_user()
-                flash("Your password is set. Log in with your email address and your new password.")
+                flash(_("Your password is set. Log in with your email address and your new password."))
                 return redirect(url_for("auth.login"))
     return render_template("account/choose_password.html", purpose=purpose, broken=None, user=user, form=form,
                            error=error), (400 if error else 200)

@@ -69,9 +69,9 @@ def pdf(cert_id: int):
         body = certificates.render_pdf(data, certificates.verify_url(_base_url(), cert.code), font_dirs=dirs, labels=_labels(cert))
     except certificates.MissingGlyphs as exc:
         # Not a crash: the server lacks a font for this name. Say which characters, and who can fix it.
-        text = (f"The certificate cannot be drawn: {exc}. Your certificate is kept; ask the administrator to install "
-                "the fonts listed in the README, or to correct the name.")
-        return render_template("error.html", code=503, title="This certificate cannot be drawn yet", text=text), 503
+        text = _("The certificate cannot be drawn: %(reason)s. Your certificate is kept; ask the administrator to install "
+                 "the fonts listed in the README, or to correct the name.", reason=exc)
+        return render_template("error.html", code=503, title=_("This certificate cannot be drawn yet"), text=text), 503
     name = f"certificate-{cert.kind}-{cert.code}.pdf"
     return Response(body, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'})
 

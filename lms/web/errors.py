@@ -7,16 +7,16 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 MESSAGES = {
-    400: ("Something in that request was not right", "The form or link was not valid. Go back, reload the page and try again."),
-    403: ("You don't have access to this page", "Your account cannot open this page. If you think it should, ask your trainer."),
-    404: ("Page not found", "The page may have moved, or the link may be mistyped."),
-    405: ("That action is not allowed here", "Go back and use the buttons on the page."),
-    413: ("That was too much to send at once", "The form or file is larger than this site accepts (2 MB), so nothing "
-          "was saved. Shorten the text or send a smaller file, then try again."),
-    429: ("Too many tries", "Please wait a minute and try again."),
+    400: (_l("Something in that request was not right"), _l("The form or link was not valid. Go back, reload the page and try again.")),
+    403: (_l("You don't have access to this page"), _l("Your account cannot open this page. If you think it should, ask your trainer.")),
+    404: (_l("Page not found"), _l("The page may have moved, or the link may be mistyped.")),
+    405: (_l("That action is not allowed here"), _l("Go back and use the buttons on the page.")),
+    413: (_l("That was too much to send at once"), _l("The form or file is larger than this site accepts (2 MB), so nothing "
+          "was saved. Shorten the text or send a smaller file, then try again.")),
+    429: (_l("Too many tries"), _l("Please wait a minute and try again.")),
     # Only what is true: a failed request saved nothing of its own, and earlier saves are not in doubt.
-    500: ("Something went wrong on our side", "If you were saving something, check whether it was saved before "
-          "trying again. What you saved earlier is kept. Please try again in a moment."),
+    500: (_l("Something went wrong on our side"), _l("If you were saving something, check whether it was saved before "
+          "trying again. What you saved earlier is kept. Please try again in a moment.")),
 }
 
 
@@ -39,9 +39,9 @@ def init_app(app: Flask) -> None:
         if not _is_duplicate(error):
             return server_error(error)
         app.logger.info("integrity error answered as 409: %s", error.orig)
-        return render_template("error.html", code=409, title="That was already done",
-                               text="The same form arrived twice (perhaps a double click), and the other copy was "
-                                    "saved; this one changed nothing. Reload the page to see where things stand."), 409
+        return render_template("error.html", code=409, title=_l("That was already done"),
+                               text=_l("The same form arrived twice (perhaps a double click), and the other copy was "
+                                       "saved; this one changed nothing. Reload the page to see where things stand.")), 409
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):

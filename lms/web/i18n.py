@@ -16,6 +16,7 @@ from lms.config import ConfigError
 from lms.content import translations
 from lms.content.model import Course, CourseInvalid
 from lms.web.access import public
+from lms.web.messages import COHORT_STATUS_LABELS, NOTIFY_LABELS, QUEUE_LABELS, notification_text
 
 DEFAULT_LANGUAGES = "en,bn,hi,km,fil"
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
@@ -235,6 +236,7 @@ def init_app(app: Flask) -> None:
         return format_decimal(round(value, digits))  # the locale's own grouping (12,34,567 in India)
 
     app.add_template_filter(field_error, "field_error")
+    app.add_template_filter(notification_text, "notification_text")
 
     @app.after_request
     def vary_by_language(response):
@@ -252,4 +254,5 @@ def init_app(app: Flask) -> None:
     def language_globals():
         return {"html_lang": current_language(), "text_dir": text_direction(), "language_name": language_name,
                 "offered_languages": languages(), "translation_status": translation_status, "content_lang": content_lang,
-                "cert_labels": CERT_LABELS, "role_labels": ROLE_LABELS}
+                "cert_labels": CERT_LABELS, "role_labels": ROLE_LABELS, "cohort_status_labels": COHORT_STATUS_LABELS,
+                "queue_labels": QUEUE_LABELS, "notify_labels": NOTIFY_LABELS}

@@ -9,12 +9,13 @@ would fail on a NUL; SQLite would store it).
 from __future__ import annotations
 
 from flask import Flask, abort, request
+from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter, ValidationError
 
 from lms.learning.inputs import CONTROL, ID_MAX
 
-CONTROL_MESSAGE = ("The form or link contained control characters (such as NUL) that cannot be stored, so nothing "
-                   "was changed. Remove them (retype the text rather than pasting it) and try again.")
+CONTROL_MESSAGE = _l("The form or link contained control characters (such as NUL) that cannot be stored, so nothing "
+                     "was changed. Remove them (retype the text rather than pasting it) and try again.")
 
 
 class IdConverter(IntegerConverter):

@@ -41,8 +41,11 @@ def next_step(crs: Course, snap: progress.Snapshot) -> NextStep:
     for unit in crs.units:
         if not progress.unit_is_open(crs, snap, unit, current):
             opens = progress.refresher_opens_on(crs, snap)
-            when = opens.strftime("%-d %B %Y") if opens else "six months after you complete the core training"
-            return NextStep(f"{unit.title} opens on {when}", None, "Meanwhile, keep your pilot log up to date.")
+            if opens:
+                label = _("%(unit)s opens on %(date)s", unit=unit.title, date=i18n.long_date(opens))
+            else:
+                label = _("%(unit)s opens six months after you complete the core training", unit=unit.title)
+            return NextStep(label, None, _("Meanwhile, keep your pilot log up to date."))
         step = _next_in_unit(crs, snap, unit)
         if step:
             return step
@@ -56,16 +59,16 @@ def _next_in_unit(crs: Course, snap: progress.Snapshot, unit: Unit) -> NextStep 
         for lesson_id in module.lesson_ids:
             if progress.lesson_status(snap, lesson_id) != progress.Status.COMPLETED:
                 lesson = crs.lessons[lesson_id]
-                return NextStep(f"Read: {lesson.title}", url_for("learn.lesson", lesson_id=lesson_id), module.title)
+                return NextStep(_("Read: %(title)s", title=lesson.title), url_for("learn.lesson", lesson_id=lesson_id), module.title)
         if module.quiz_id:
-            return NextStep(f"Take the quiz: {module.title}", url_for("quiz.start_page", quiz_id=module.quiz_id), module.title)
+            return NextStep(_("Take the quiz: %(title)s", title=module.title), url_for("quiz.start_page", quiz_id=module.quiz_id), module.title)
     if unit.quiz_id and progress.quiz_status(snap, unit.quiz_id) != progress.Status.PASSED:
         title = crs.quizzes[unit.quiz_id].quiz.title
-        return NextStep(f"Take the {title}", url_for("quiz.start_page", quiz_id=unit.quiz_id), unit.title)
+        return NextStep(_("Take the %(title)s", title=title), url_for("quiz.start_page", quiz_id=unit.quiz_id), unit.title)
     if unit.requires_pilot_plan and snap.plan_submitted_at is None:
-        return NextStep("Write and submit your pilot plan", url_for("pilot.plan"), unit.title)
+        return NextStep(_("Write and submit your pilot plan"), url_for("pilot.plan"), unit.title)
     if unit.requires_pilot_report and snap.report_submitted_at is None:
-        return NextStep("Write your pilot report", url_for("pilot.report"), unit.title)
+        return NextStep(_("Write your pilot report"), url_for("pilot.report"), unit.title)
     return None
 
 
@@ -180,11 +183,11 @@ def mark_done(lesson_id: str):
         abort(403)
     current = now()
     if once.mark_lesson_done(session, current_user.id, lesson_id, current, crs.full_version, MAX_CREDITED_VIEW):
-        flash(f"Marked as done: {les.title}")
+        flash(_("Marked as done: %(title)s", title=les.title))
     session.expire_all()  # the write above went around the ORM: read the learner's records afresh
     record_progress(session, current_user, current)
     session.commit()
-    _, nxt = crs.neighbours(lesson_id)
+    _prev, nxt = crs.neighbours(lesson_id)
     mod = crs.modules[les.module_id]
     if nxt and nxt.module_id == les.module_id:
         return redirect(url_for("learn.lesson", lesson_id=nxt.id))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from lms.db.models import Organisation
@@ -25,7 +26,7 @@ def _done(message: str):
 
 def _refused(exc: Exception | str):
     get_session().rollback()
-    flash(f"Nothing was changed: {exc}.")
+    flash(_("Nothing was changed: %(reason)s.", reason=exc))
     return redirect(url_for("organisations.index"))
 
 
@@ -45,7 +46,7 @@ def create():
         org = organisations.create(get_session(), request.form.get("name", ""), request.form.get("country", ""))
     except organisations.OrganisationError as exc:
         return _refused(exc)
-    return _done(f"Added {org.name} ({COUNTRIES[org.country]}).")
+    return _done(_("Added %(name)s (%(country)s).", name=org.name, country=COUNTRIES[org.country]))
 
 
 @bp.route("/<int:org_id>", methods=["POST"])
@@ -58,7 +59,7 @@ def update(org_id: int):
         organisations.update(session, org, request.form.get("name", ""), request.form.get("country", ""))
     except organisations.OrganisationError as exc:
         return _refused(exc)
-    return _done(f"Saved {org.name} ({COUNTRIES[org.country]}).")
+    return _done(_("Saved %(name)s (%(country)s).", name=org.name, country=COUNTRIES[org.country]))
 
 
 @bp.route("/<int:org_id>/delete", methods=["POST"])
@@ -72,7 +73,7 @@ def delete(org_id: int):
         organisations.delete(session, org)
     except organisations.OrganisationError as exc:
         return _refused(exc)
-    return _done(f"Removed {name}.")
+    return _done(_("Removed %(name)s.", name=name))
 
 
 @bp.route("/members", methods=["POST"])
@@ -83,9 +84,10 @@ def member():
     raw = (request.form.get("organisation") or "").strip()
     org = session.get(Organisation, int(raw)) if raw.isdigit() else None
     if raw and org is None:
-        return _refused("that organisation does not exist")
+        return _refused(_("that organisation does not exist"))
     try:
         user = organisations.set_member(session, request.form.get("email", ""), org)
     except organisations.OrganisationError as exc:
         return _refused(exc)
-    return _done(f"{user.name} is now {'with ' + org.name if org else 'in no organisation'}.")
+    return _done(_("%(name)s is now with %(organisation)s.", name=user.name, organisation=org.name) if org
+                 else _("%(name)s is now in no organisation.", name=user.name))

@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, or_, select
@@ -19,6 +20,7 @@ from lms.learning.accounts import UserError, get_or_create_cohort, validate
 from lms.web.access import admin_only
 from lms.web.clock import now
 from lms.web.mailer import base_url, transport
+from lms.web.messages import learning_message
 
 bp = Blueprint("people", __name__, url_prefix="/admin/people")
 
@@ -65,11 +67,11 @@ def edit(user_id: int):
         try:
             email, name = validate(values["email"], values["name"], values["role"], None)
             if email != person.email and session.scalar(select(func.count()).select_from(User).where(User.email == email)):
-                raise UserError(f"another account already uses {email}")
+                raise UserError(_("another account already uses %(email)s", email=email))
             if person.id == current_user.id and values["role"] != "admin":
-                raise UserError("you cannot take away your own administrator role; ask another administrator")
+                raise UserError(_("you cannot take away your own administrator role; ask another administrator"))
         except UserError as exc:
-            error = f"Nothing was changed: {exc}."
+            error = _("Nothing was changed: %(reason)s.", reason=learning_message(exc))
         else:
             person.name, person.email, person.role = name, email, values["role"]
             group = get_or_create_cohort(session, " ".join(values["cohort"].split())) if values["cohort"] else None
@@ -78,7 +80,7 @@ def edit(user_id: int):
             elif group is not None and group not in person.trains:
                 person.trains.append(group)
             session.commit()
-            flash(f"Saved {person.name} ({person.email}).")
+            flash(_("Saved %(name)s (%(email)s).", name=person.name, email=person.email))
             return redirect(url_for("people.edit", user_id=person.id))
     cohorts = session.scalars(select(Cohort).order_by(Cohort.name)).all()
     return render_template("admin/person.html", person=person, values=values, roles=ROLES, cohorts=cohorts, form=form,
@@ -95,9 +97,9 @@ def send_link(user_id: int):
     person = session.get(User, user_id) or abort(404)
     purpose = request.form.get("purpose")
     if purpose not in ("reset", "invite"):
-        abort(400, description="Say whether to send a reset link or an invitation; nothing was sent.")
+        abort(400, description=_("Say whether to send a reset link or an invitation; nothing was sent."))
     if not person.active:
-        flash(f"{person.email} is deactivated; reactivate it first. Nothing was sent.")
+        flash(_("%(email)s is deactivated; reactivate it first. Nothing was sent.", email=person.email))
         return redirect(url_for("people.edit", user_id=person.id))
     return links_for(session, [person], purpose, url_for("people.edit", user_id=person.id))
 
@@ -107,8 +109,12 @@ def links_for(session, people: list[User], purpose: str, back: str):
     links = credentials.links_for(session, people, purpose, base_url(), _title(), now(), email=mail_configured())
     if mail_configured():
         session.commit()
-        what = "a password-reset link" if purpose == "reset" else "an invitation"
-        flash(f"Emailed {what} to {people[0].email}." if len(people) == 1 else f"Emailed {len(people)} invitations.")
+        if len(people) > 1:
+            flash(_("Emailed %(count)s invitations.", count=len(people)))
+        elif purpose == "reset":
+            flash(_("Emailed a password-reset link to %(email)s.", email=people[0].email))
+        else:
+            flash(_("Emailed an invitation to %(email)s.", email=people[0].email))
         return redirect(back)
     session.commit()
     download = _keep_once(people, links) if len(people) > 1 else None
@@ -142,7 +148,7 @@ def download_links(name: str):
         abort(400)
     path = _folder() / f"{name}.csv"
     if not name.replace("-", "").replace("_", "").isalnum() or not path.is_file():
-        abort(410, description="These links were already downloaded. Send new invitations from the people page.")
+        abort(410, description=_("These links were already downloaded. Send new invitations from the people page."))
     body = path.read_bytes()
     path.unlink()
     return Response(body, mimetype="text/csv", headers={"Content-Disposition": 'attachment; filename="invitation-links.csv"'})

@@ -87,7 +87,10 @@ def _recorded(what: str, posted: _Posted) -> ResponseReturnValue:
         _tell_trainers(what)
     record_progress(get_session(), current_user, now())
     get_session().commit()
-    flash(f"Your pilot {what} is submitted." if posted.first_submission else f"Your pilot {what} is saved.")
+    if what == "plan":
+        flash(_("Your pilot plan is submitted.") if posted.first_submission else _("Your pilot plan is saved."))
+    else:
+        flash(_("Your pilot report is submitted.") if posted.first_submission else _("Your pilot report is saved."))
     return redirect(url_for(f"pilot.{what}"))
 
 
@@ -103,7 +106,7 @@ def plan():
     values = dict(existing.fields) if existing else {}
     if request.method == "POST":
         if not editable:
-            abort(403, description="The refresher has opened, so the pilot plan can no longer change.")
+            abort(403, description=_("The refresher has opened, so the pilot plan can no longer change."))
         posted = _posted(pilot.PLAN_FIELDS, existing)
         values, errors = posted.values, posted.errors
         if posted.fields is not None:
@@ -128,7 +131,7 @@ def log():
             errors = exc.fields
         else:
             session.commit()
-            flash("Log entry added." if added else "That entry is already in your log; it was not added twice.")
+            flash(_("Log entry added.") if added else _("That entry is already in your log; it was not added twice."))
             return redirect(url_for("pilot.log"))
     entries = session.scalars(select(PilotLogEntry).where(PilotLogEntry.user_id == current_user.id)
                               .order_by(PilotLogEntry.entry_date.desc(), PilotLogEntry.id.desc())).all()

@@ -19,6 +19,7 @@ from lms.web.access import learner
 from lms.web.clock import now
 from lms.web.context import record_progress
 from lms.web.forms import ActionForm
+from lms.web.messages import learning_message
 
 bp = Blueprint("quiz", __name__, url_prefix="/learn")
 bp.add_app_template_filter(quizzes.shown_points, "points")
@@ -58,7 +59,7 @@ def _own_attempt(attempt_id: int) -> QuizAttempt:
 
 
 def _fail(error: attempts.AttemptError):
-    abort(error.status, description=str(error))
+    abort(error.status, description=learning_message(error))
 
 
 @bp.route("/quizzes/<quiz_id>")
@@ -89,7 +90,7 @@ def start(quiz_id: str):
         session.commit()
     except attempts.AttemptError as exc:
         session.rollback()
-        flash(str(exc))
+        flash(learning_message(exc))
         return redirect(url_for("quiz.start_page", quiz_id=quiz_id))
     except IntegrityError:  # a double click raced this request: use the attempt the other one made
         session.rollback()
@@ -115,7 +116,7 @@ def _show(content: QuizContent, attempt: QuizAttempt) -> ResponseReturnValue:
     current = now()
     if attempt.submitted_at is None and attempts.is_overdue(attempt, current):
         _submit_and_record(content, attempt, current)
-        flash("Time was up, so your saved answers were submitted.")
+        flash(_("Time was up, so your saved answers were submitted."))
     if attempt.submitted_at is not None:
         return redirect(url_for("quiz.review", attempt_id=attempt.id))
     if attempts.ensure_tokens(content, attempt):  # opened before form tokens existed
@@ -148,7 +149,7 @@ def _answer(content: QuizContent, attempt: QuizAttempt, action: str) -> Response
         _submit_and_record(content, attempt, current)
         return redirect(url_for("quiz.review", attempt_id=attempt.id))
     session.commit()
-    flash("Your answers are saved. You can come back and finish later.")
+    flash(_("Your answers are saved. You can come back and finish later."))
     return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
 
 

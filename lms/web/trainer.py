@@ -138,7 +138,7 @@ def set_refresher(cohort_id: int):
         group.refresher_opens_on = None
         refresher = course().unit("refresher")
         days = refresher.opens_after_days if refresher else 0
-        flash(f"{group.name}: the refresher opens for each learner {days} days after their core completion.")
+        flash(_("%(cohort)s: the refresher opens for each learner %(days)s days after their core completion.", cohort=group.name, days=days))
     get_session().commit()
     return redirect(url_for("trainer.cohort", cohort_id=cohort_id))
 
@@ -207,19 +207,22 @@ def comment(user_id: int):
     user = _learner(user_id)
     target = request.form.get("target") or ""
     if target in ("plan", "report") and (pilot.plan_of if target == "plan" else pilot.report_of)(get_session(), user) is None:
-        flash(f"{user.name} has not written a pilot {target} yet, so there is nothing to comment on; nothing was saved.")
+        flash(_("%(name)s has not written a pilot plan yet, so there is nothing to comment on; nothing was saved.", name=user.name)
+              if target == "plan" else
+              _("%(name)s has not written a pilot report yet, so there is nothing to comment on; nothing was saved.", name=user.name))
         return redirect(url_for("trainer.learner", user_id=user.id))
     try:  # the same comment resent (a double click) is stored once
         added = pilot.add_comment(get_session(), current_user, user, request.form.get("target") or "",
                                   request.form.get("body") or "", now())
     except pilot.PilotError as exc:
-        flash(f"Write a comment (at most 6000 characters) on the plan or the report; nothing was saved. {exc.fields.popitem()[1]}")
+        flash(_("Write a comment (at most 6000 characters) on the plan or the report; nothing was saved.") + " "
+              + i18n.field_error(exc.fields.popitem()[1]))
         return redirect(url_for("trainer.learner", user_id=user.id))
     if added:
         notify.commented(get_session(), user, current_user, target, url_for("pilot.plan" if target == "plan" else "pilot.report"),
                          now(), base_url())
     get_session().commit()
-    flash("Comment added." if added else "That comment was already added.")
+    flash(_("Comment added.") if added else _("That comment was already added."))
     return redirect(url_for("trainer.learner", user_id=user.id))
 
 
@@ -235,8 +238,8 @@ def extra_attempt(user_id: int):
     try:
         grants.grant(session, user, content, current_user, request.form.get("reason") or "", now())
     except grants.GrantError as exc:
-        flash(f"No extra attempt was granted: {exc}")
+        flash(_("No extra attempt was granted: %(reason)s", reason=exc))
         return redirect(url_for("trainer.learner", user_id=user.id))
     session.commit()
-    flash(f"{user.name} has one more attempt at {content.quiz.title}.")
+    flash(_("%(name)s has one more attempt at %(quiz)s.", name=user.name, quiz=content.quiz.title))
     return redirect(url_for("trainer.learner", user_id=user.id))

@@ -11,6 +11,7 @@ import re
 from collections import deque
 from urllib.parse import urljoin, urlsplit
 
+import lxml.etree
 import lxml.html
 import pytest
 from babel import Locale
@@ -19,7 +20,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from lms.web.i18n import TRANSLATIONS
-from tests.conftest import ACCOUNTS, PASSWORD, csrf_token
+from tests.conftest import ACCOUNTS, PASSWORD, csrf_token, user_id
 
 PSEUDO = "eo"  # a language Babel knows and the project does not offer: it stands for "any translation"
 BRACKETED = re.compile(r"⟦[^⟦⟧]*⟧")  # innermost first: translated strings nest (a label inside a message)
@@ -82,6 +83,9 @@ def leftovers(html: str, allowed: list[str]) -> list[str]:
     for skipped in tree.xpath("//script|//style|//*[contains(concat(' ', @class, ' '), ' prose ')]|//nav[@class='languages']"
                               "|//code|//pre|//textarea|//datalist|//details[contains(@class, 'trainer-notes')]"):
         skipped.drop_tree()
+    # emphasis inside a translated sentence ("⟦<strong>3</strong> learners⟧") is part of that sentence's text
+    lxml.etree.strip_tags(tree, "strong", "em")
+    tree = lxml.html.fromstring(lxml.html.tostring(tree, encoding="unicode"))  # the merged text as one node
     found = []
     pieces = [t for t in tree.xpath("//text()")] + tree.xpath("//@aria-label|//@title|//@placeholder|//@alt")
     for piece in pieces:
@@ -142,7 +146,8 @@ def test_no_unmarked_english_on_any_page(make_app, course_dir, pseudo_dir):
                                                                   "csrf_token": csrf_token(visitor)}))
     problems["login empty"] = page(visitor.post("/login", data={"csrf_token": csrf_token(visitor)}))
     problems.update(crawl(visitor, ["/login", "/verify", "/verify/NOT-A-CODE", "/verify/0000-0000-0000-0000-0000-0000",
-                                    "/no-such-page"], allowed))
+                                    "/no-such-page", "/password/forgot", "/password/reset/not-a-token", "/invite/not-a-token"],
+                                   allowed))
 
     learner = app.test_client()
     login(learner, "tsp")
@@ -152,8 +157,10 @@ def test_no_unmarked_english_on_any_page(make_app, course_dir, pseudo_dir):
     started = learner.post("/learn/quizzes/quiz-basics/start", data={"csrf_token": token()})
     attempt = urlsplit(started.headers["Location"]).path
     problems["save answers"] = page(learner.post(attempt, data={"csrf_token": token(attempt), "action": "save"}, follow_redirects=True))
+    # the form's values are the attempt's tokens, not the option ids: answer with the first one offered
+    choice = lxml.html.fromstring(learner.get(attempt).get_data(as_text=True)).xpath("//input[@name='q-q-basics-blind']/@value")[0]
     problems["submit"] = page(learner.post(attempt, data={"csrf_token": token(attempt), "action": "submit",
-                                                         "q-q-basics-blind": "blind"}, follow_redirects=True))
+                                                         "q-q-basics-blind": choice}, follow_redirects=True))
     problems["plan errors"] = page(learner.post("/learn/pilot/plan", data={"csrf_token": token("/learn/pilot/plan"), "action": "submit"},
                                                 follow_redirects=True))
     fields = {name: "42" for name in ("organisation", "change", "serves", "actions", "indicators", "timeline", "support")}
@@ -163,6 +170,20 @@ def test_no_unmarked_english_on_any_page(make_app, course_dir, pseudo_dir):
                                                                    "did": "42"}, follow_redirects=True))
     problems.update(crawl(learner, ["/learn/", "/learn/journey", "/learn/pilot/log", "/learn/certificates", "/learn/glossary",
                                     "/learn/modules/basics/download"], allowed))
+
+    # Pages that need data: a trainer's comment (the learner's notification, the comments and the reply form), a
+    # reset link shown once (no mail server in tests), the account pages.
+    trainer = app.test_client()
+    login(trainer, "trainer")
+    learner_id = user_id(app, "tsp")
+    problems["comment"] = page(trainer.post(f"/trainer/learners/{learner_id}/comments",
+                                            data={"csrf_token": csrf_token(trainer, "/trainer/"), "target": "plan", "body": "42"},
+                                            follow_redirects=True))
+    problems.update(crawl(learner, ["/learn/", "/learn/pilot/plan", "/account", "/account/password"], allowed))
+    admin = app.test_client()
+    login(admin, "admin")
+    problems["reset link"] = page(admin.post(f"/admin/people/{learner_id}/link", data={"csrf_token": csrf_token(admin, "/admin/"),
+                                                                                      "purpose": "reset"}, follow_redirects=True))
 
     for who, starts in (("trainer", ["/trainer/"]), ("admin", ["/admin/", "/admin/certificates"])):
         client = app.test_client()
