@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
 from tests.conftest import ACCOUNTS, PASSWORD, user_id
+from tests.helpers import database, submitted_plan, user
 from tests.smtp import link_in, smtp_server_fixture  # noqa: F401 - the smtp_server fixture
 
 pytestmark = pytest.mark.browser
@@ -65,6 +66,9 @@ def test_invitation_set_password_login(page, live_server, smtp_server):
 
 def test_trainer_comment_reaches_learner_by_email_and_dashboard_and_the_reply_reaches_the_trainer(browser, live_server, app, smtp_server):
     inbox, _url = smtp_server
+    with database(app) as session:  # the learner has submitted her pilot plan: there is something to comment on
+        submitted_plan(session, user(session, "tsp"))
+        session.commit()
     trainer = browser.new_context().new_page()
     learner = browser.new_context().new_page()
     log_in(trainer, live_server, ACCOUNTS["trainer"][0], PASSWORD)
