@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from lms.content.model import Course
 from lms.db.models import (
-    Certificate,
     Cohort,
     Completion,
     LessonProgress,
@@ -22,7 +21,7 @@ from lms.db.models import (
     User,
 )
 from lms.learning import progress
-from lms.learning.reports import LearnerRow
+from lms.learning.reports import LearnerRow, rows_for
 
 PAGE_SIZE = 50
 SORTS = ("name", "organisation", "country", "status", "last_active")
@@ -203,20 +202,9 @@ def light_snapshots(session: Session, course: Course, users: list[User]) -> dict
     for row in session.execute(select(LessonProgress.user_id, LessonProgress.lesson_id, LessonProgress.completed_at)
                                .where(LessonProgress.user_id.in_(ids))):
         lessons[row.user_id][row.lesson_id] = row
-    records: dict[int, dict[str, progress.QuizRecord]] = defaultdict(dict)
-    for attempt in session.execute(select(QuizAttempt.id, QuizAttempt.user_id, QuizAttempt.quiz_id, QuizAttempt.submitted_at,
-                                          QuizAttempt.percent).where(QuizAttempt.user_id.in_(ids))
-                                   .order_by(QuizAttempt.user_id, QuizAttempt.quiz_id, QuizAttempt.number)):
-        record = records[attempt.user_id].setdefault(attempt.quiz_id, progress.QuizRecord())
-        record.attempts += 1
-        if attempt.submitted_at is None:
-            record.open_attempt_id = attempt.id
-            continue
-        record.submitted += 1
-        record.percents.append(attempt.percent or 0.0)
-        record.best_percent = max(record.best_percent or 0.0, attempt.percent or 0.0)
-    for user_records in records.values():
-        progress.apply_grading(course, user_records)
+    records = progress.quiz_records(course, session.execute(
+        select(QuizAttempt.id, QuizAttempt.user_id, QuizAttempt.quiz_id, QuizAttempt.submitted_at, QuizAttempt.percent)
+        .where(QuizAttempt.user_id.in_(ids)).order_by(QuizAttempt.user_id, QuizAttempt.quiz_id, QuizAttempt.number)))
     completions: dict[int, dict[tuple[str, str], Any]] = defaultdict(dict)
     for done in session.execute(select(Completion.user_id, Completion.scope, Completion.ref_id, Completion.completed_at)
                                 .where(Completion.user_id.in_(ids))):
@@ -229,14 +217,7 @@ def light_snapshots(session: Session, course: Course, users: list[User]) -> dict
 
 def learner_rows(session: Session, course: Course, users: list[User]) -> list[LearnerRow]:
     """Snapshots, log counts and certificates for these learners: one query per table."""
-    snaps = light_snapshots(session, course, users)
-    ids = [u.id for u in users]
-    logs = dict(session.execute(select(PilotLogEntry.user_id, func.count()).where(PilotLogEntry.user_id.in_(ids))
-                                .group_by(PilotLogEntry.user_id)).all())
-    certs: dict[int, list[Certificate]] = defaultdict(list)
-    for cert in session.scalars(select(Certificate).where(Certificate.user_id.in_(ids)).order_by(Certificate.issued_at)):
-        certs[cert.user_id].append(cert)
-    return [LearnerRow(u, snaps[u.id], logs.get(u.id, 0), certs[u.id]) for u in users]
+    return rows_for(session, users, light_snapshots(session, course, users))
 
 
 def cohort_summaries(session: Session, course: Course, cohorts: list[Cohort]) -> dict[int, dict[str, Any]]:

@@ -7,9 +7,11 @@ completions are stored and never taken back by content edits.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, defer
@@ -66,21 +68,12 @@ def apply_grading(course: Course, records: dict[str, QuizRecord]) -> None:
             record.passed = (quiz_engine.final_score(record.percents, settings.grading) or 0) >= settings.pass_mark
 
 
-def snapshot(session: Session, user: User, course: Course) -> Snapshot:
-    """Read one learner's records."""
-    return snapshots(session, [user], course)[user.id]
+def quiz_records(course: Course, attempts: Iterable[Any]) -> dict[int, dict[str, QuizRecord]]:
+    """Per learner and quiz, what their attempts add up to; `attempts` in learner, quiz and number order.
 
-
-def snapshots(session: Session, users: list[User], course: Course) -> dict[int, Snapshot]:
-    """Read many learners' records in one query per table, whatever their number or the course size."""
-    ids = [u.id for u in users]
-    lessons: dict[int, dict[str, LessonProgress]] = defaultdict(dict)
-    for row in session.scalars(select(LessonProgress).where(LessonProgress.user_id.in_(ids))):
-        lessons[row.user_id][row.lesson_id] = row
+    Attempts may be ORM objects or plain rows: only id, user_id, quiz_id, submitted_at and percent are read.
+    """
     records: dict[int, dict[str, QuizRecord]] = defaultdict(dict)
-    attempts = session.scalars(select(QuizAttempt).options(defer(QuizAttempt.plan))  # the plan's JSON is not needed here
-                               .where(QuizAttempt.user_id.in_(ids))
-                               .order_by(QuizAttempt.user_id, QuizAttempt.quiz_id, QuizAttempt.number))
     for attempt in attempts:
         record = records[attempt.user_id].setdefault(attempt.quiz_id, QuizRecord())
         record.attempts += 1
@@ -92,6 +85,23 @@ def snapshots(session: Session, users: list[User], course: Course) -> dict[int, 
         record.best_percent = max(record.best_percent or 0.0, attempt.percent or 0.0)
     for user_records in records.values():
         apply_grading(course, user_records)
+    return records
+
+
+def snapshot(session: Session, user: User, course: Course) -> Snapshot:
+    """Read one learner's records."""
+    return snapshots(session, [user], course)[user.id]
+
+
+def snapshots(session: Session, users: list[User], course: Course) -> dict[int, Snapshot]:
+    """Read many learners' records in one query per table, whatever their number or the course size."""
+    ids = [u.id for u in users]
+    lessons: dict[int, dict[str, LessonProgress]] = defaultdict(dict)
+    for row in session.scalars(select(LessonProgress).where(LessonProgress.user_id.in_(ids))):
+        lessons[row.user_id][row.lesson_id] = row
+    records = quiz_records(course, session.scalars(
+        select(QuizAttempt).options(defer(QuizAttempt.plan))  # the plan's JSON is not needed here
+        .where(QuizAttempt.user_id.in_(ids)).order_by(QuizAttempt.user_id, QuizAttempt.quiz_id, QuizAttempt.number)))
     completions: dict[int, dict[tuple[str, str], Completion]] = defaultdict(dict)
     for c in session.scalars(select(Completion).where(Completion.user_id.in_(ids))):
         completions[c.user_id][(c.scope, c.ref_id)] = c
