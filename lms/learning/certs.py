@@ -5,15 +5,15 @@ import hashlib
 import hmac
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 import certificates
 from lms.content.model import Course
 from lms.db.enums import CertificateStatus, Role, Scope
 from lms.db.models import Certificate, CertificateEvent, User
-from lms.learning import progress
+from lms.learning import once, progress
 
 KIND_LABELS = {"core": "Core training completed", "refresher": "Refresher training completed"}
 
@@ -69,6 +69,17 @@ def issue_earned(session: Session, course: Course, snap: progress.Snapshot, key:
             and (unit.kind != "refresher" or core_done)]  # no refresher certificate without the core training
 
 
+def _claim(cert: Certificate, condition, **values) -> bool:
+    """Change the certificate's row only if `condition` still holds (a write lock on SQLite, a row lock on
+    PostgreSQL): of the same revoke or restore sent twice at once, one does it and is recorded."""
+    session = object_session(cert)
+    if session is None:  # not stored yet: nothing else can change it
+        return True
+    claimed = session.execute(update(Certificate).where(Certificate.id == cert.id, condition).values(**values)
+                              .execution_options(synchronize_session=False))
+    return once.rowcount(claimed) == 1
+
+
 def _record(cert: Certificate, action: str, reason: str, now: datetime, actor: User | None) -> None:
     cert.events.append(CertificateEvent(action=action, reason=reason, at=now, actor_id=actor.id if actor else None))
 
@@ -78,7 +89,7 @@ def revoke(cert: Certificate, reason: str, now: datetime, actor: User | None = N
         raise certificates.CertificateError("Give a reason for revoking; it is kept with the certificate.")
     if cert.superseded_by_id is not None:
         raise certificates.CertificateError("This certificate was replaced; revoke the newest one.")
-    if cert.revoked_at is None:
+    if cert.revoked_at is None and _claim(cert, Certificate.revoked_at.is_(None), revoked_at=now, revoke_reason=reason.strip()):
         cert.revoked_at, cert.revoke_reason = now, reason.strip()
         _record(cert, "revoked", reason.strip(), now, actor)
 
@@ -91,6 +102,8 @@ def restore(cert: Certificate, reason: str, now: datetime, actor: User | None = 
         raise certificates.CertificateError("This certificate is not revoked.")
     if cert.superseded_by_id is not None:
         raise certificates.CertificateError("This certificate was replaced; the newest one is the one that counts.")
+    if not _claim(cert, Certificate.revoked_at.is_not(None), revoked_at=None, revoke_reason=None):
+        raise certificates.CertificateError("This certificate is not revoked.")  # a request sent at the same time restored it
     cert.revoked_at, cert.revoke_reason = None, None
     _record(cert, "restored", reason.strip(), now, actor)
 

@@ -28,6 +28,10 @@ def issue(session: Session, user: User, purpose: str, now: datetime) -> str:
     """A new link token for `user` (the caller commits); older unused links of the same purpose stop working."""
     if user.id is None:
         session.flush()
+    # Lock the account's row first (a write lock on SQLite, a row lock on PostgreSQL): of two links asked for at
+    # once, the later retires the earlier, so one link works.
+    session.execute(update(User).where(User.id == user.id).values(session_version=User.session_version)
+                    .execution_options(synchronize_session=False))
     session.execute(update(AccountToken).where(AccountToken.user_id == user.id, AccountToken.purpose == purpose,
                                                AccountToken.used_at.is_(None)).values(used_at=now))
     raw = secrets.token_urlsafe(32)

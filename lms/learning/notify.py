@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, false, select, update
 from sqlalchemy.orm import Session
 
 from lms.content.model import Course
 from lms.db.models import Certificate, Notification, User
 from lms.learning import mail, progress
+from lms.learning.inputs import ID_MAX
 
 # kind -> what the account page calls it (each can be turned off by email; the dashboard always shows it)
 KINDS = {
@@ -110,4 +111,7 @@ def refreshers_opened(session: Session, course: Course, now: datetime, base: str
 
 
 def select_one(user: User, note_id: int):
+    """One of the person's notifications; an id no id column can hold names none (PostgreSQL would fail on it)."""
+    if not 0 < note_id <= ID_MAX:
+        return select(Notification).where(false())
     return select(Notification).where(Notification.user_id == user.id, Notification.id == note_id)

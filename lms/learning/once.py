@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Table, and_, func, select, update
+from sqlalchemy import CursorResult, Table, and_, func, literal_column, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -34,7 +34,9 @@ def insert_once(session: Session, table: Table, values: dict, conflict: tuple[st
     if dialect not in dialects:  # pragma: no cover - only SQLite and PostgreSQL are supported
         raise NotImplementedError(dialect)
     stmt = dialects[dialect].insert(table).values(**values).on_conflict_do_nothing(index_elements=list(conflict))
-    return rowcount(session.execute(stmt)) == 1
+    # A row comes back only when one was inserted. Not the rowcount: on PostgreSQL SQLAlchemy adds its own
+    # RETURNING for the new id, and psycopg then reports -1, which read as "skipped" every time.
+    return session.execute(stmt.returning(literal_column("1"))).first() is not None
 
 
 def add_completion(session: Session, user_id: int, scope: str, ref_id: str, now: datetime, version: str) -> bool:

@@ -132,9 +132,9 @@ def reply(target: str):
     session = get_session()
     authors = set(session.scalars(select(Comment.author_id).where(Comment.learner_id == current_user.id,
                                                                   Comment.target == target)))
-    session.add(Comment(target=target, learner_id=current_user.id, author_id=current_user.id, body=body, created_at=now()))
-    notify.replied(session, current_user, target, url_for("trainer.learner", user_id=current_user.id), now(), base_url(),
-                   authors - {current_user.id})
+    if pilot.add_comment(session, current_user, current_user, target, body, now()):  # the same reply resent is kept once
+        notify.replied(session, current_user, target, url_for("trainer.learner", user_id=current_user.id), now(), base_url(),
+                       authors - {current_user.id})
     session.commit()
     flash(_("Your reply is sent to your trainer."))
     return redirect(page)

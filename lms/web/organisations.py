@@ -9,6 +9,7 @@ from lms.db.models import Organisation
 from lms.db.session import get_session
 from lms.learning import organisations
 from lms.learning.countries import COUNTRIES
+from lms.learning.inputs import ID_MAX
 from lms.web.access import admin_only
 
 bp = Blueprint("organisations", __name__, url_prefix="/admin/organisations")
@@ -82,7 +83,9 @@ def member():
     """Put a person in an organisation, or in none."""
     session = get_session()
     raw = (request.form.get("organisation") or "").strip()
-    org = session.get(Organisation, int(raw)) if raw.isdigit() else None
+    # Only ASCII digits naming a possible id: "²" is a digit to isdigit() but not to int(), and a larger number
+    # would fail on the id column rather than find nothing.
+    org = session.get(Organisation, int(raw)) if raw.isascii() and raw.isdigit() and int(raw) <= ID_MAX else None
     if raw and org is None:
         return _refused(_("that organisation does not exist"))
     try:

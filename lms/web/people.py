@@ -149,6 +149,11 @@ def download_links(name: str):
     path = _folder() / f"{name}.csv"
     if not name.replace("-", "").replace("_", "").isalnum() or not path.is_file():
         abort(410, description=_("These links were already downloaded. Send new invitations from the people page."))
-    body = path.read_bytes()
-    path.unlink()
+    claimed = path.with_name(f"{name}.{secrets.token_hex(8)}.sending")
+    try:  # a rename is atomic: of the same download sent twice at once, one gets the file
+        path.rename(claimed)
+    except FileNotFoundError:
+        abort(410, description=_("These links were already downloaded. Send new invitations from the people page."))
+    body = claimed.read_bytes()
+    claimed.unlink()
     return Response(body, mimetype="text/csv", headers={"Content-Disposition": 'attachment; filename="invitation-links.csv"'})

@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lms.learning.inputs import ID_MAX, INT64_MAX
-from tests.conftest import ACCOUNTS, FIXTURE_COURSE, PASSWORD, csrf_token
-from tests.lms.post_routes import BY_ENDPOINT, HOME, ROUTES, build_app, database_state, fresh_database, prepare
+from tests.conftest import FIXTURE_COURSE, PASSWORD, csrf_token
+from tests.lms.post_routes import BY_ENDPOINT, HOME, PEOPLE, ROUTES, build_app, database_state, fresh_database, prepare
 from tests.pg import postgres_server
 
 FUZZ = settings(max_examples=12, deadline=None, derandomize=True, database=None,
@@ -24,7 +24,8 @@ FUZZ = settings(max_examples=12, deadline=None, derandomize=True, database=None,
 
 CONTROL = st.text(alphabet=st.sampled_from("\x00\x01\x07\x08\x0b\x0c\x1b\x7f\t\n\r aé\u200b\ufeff"), min_size=1, max_size=30)
 HUGE = st.sampled_from(["x" * 201, "y" * 255, "z" * 6001, "long line " * 5000, "w" * 600_000, "v" * 2_200_000])
-NUMBERS = st.one_of(st.integers().map(str), st.sampled_from([str(2**63), str(2**64), "-1", "1e309", "NaN", "0x10", "9" * 40]))
+NUMBERS = st.one_of(st.integers().map(str), st.sampled_from([str(2**63), str(2**64), "-1", "1e309", "NaN", "0x10", "9" * 40,
+                                                            "\u00b2", "\u0663"]))  # digits to str.isdigit(), not all to int()
 ODD = st.sampled_from(["", " ", "          ", "\u00a0", "[]", "{}", "null", "../../etc/passwd", "<script>alert(1)</script>",
                        "'; DROP TABLE users; --", "2026-02-30", "9999-12-31", "0001-01-01"])
 VALUE = st.one_of(CONTROL, HUGE, NUMBERS, ODD, st.text(max_size=40))
@@ -52,17 +53,20 @@ def pg_url():
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def fuzzed(request, tmp_path_factory):
-    """One app per database and a signed-in test client per role, for the whole module."""
+    """One app per database and a signed-in test client per account a route uses (and a visitor's), for the whole module."""
     tmp = tmp_path_factory.mktemp("fuzz")
     course = tmp / "course"
     shutil.copytree(FIXTURE_COURSE, course)
     app = build_app(fresh_database(request, tmp), course)
     world = prepare(app)
     clients = {}
-    for who in ("tsp", "tsp2", "trainer", "admin"):
+    for who in {route.who for route in ROUTES} - {"peer"} | {"tsp", "tsp2", "trainer", "admin"}:
         client = app.test_client()
-        client.post("/login", data={"email": ACCOUNTS[who][0], "password": PASSWORD, "csrf_token": csrf_token(client)})
-        clients[who] = (client, csrf_token(client, HOME[ACCOUNTS[who][2]]))
+        if who == "visitor":
+            clients[who] = (client, csrf_token(client))
+            continue
+        client.post("/login", data={"email": PEOPLE[who][0], "password": PASSWORD, "csrf_token": csrf_token(client)})
+        clients[who] = (client, csrf_token(client, HOME[PEOPLE[who][2]]))
     yield app, world, clients
     app.extensions["lms.engine"].dispose()
 
