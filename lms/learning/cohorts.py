@@ -20,7 +20,7 @@ from lms.db.models import (
     QuizAttempt,
     User,
 )
-from lms.learning import progress
+from lms.learning import inputs, progress
 from lms.learning.reports import LearnerRow, rows_for
 
 PAGE_SIZE = 50
@@ -43,7 +43,7 @@ class CohortQuery:
     def from_args(cls, args, statuses: list[str]) -> CohortQuery:
         def number(name: str) -> int | None:
             raw = (args.get(name) or "").strip()
-            return int(raw) if raw.isdigit() else None
+            return inputs.int_id(raw)  # ASCII digits that fit an id; anything else is no choice
 
         sort = (args.get("sort") or "name").strip()
         descending = sort.startswith("-")

@@ -20,7 +20,7 @@ from wtforms.validators import DataRequired
 from lms.db.enums import Role
 from lms.db.models import User
 from lms.db.session import get_session
-from lms.learning import credentials
+from lms.learning import credentials, inputs
 from lms.learning.accounts import UserError
 from lms.web.access import public, roles_required
 from lms.web.clock import now
@@ -72,7 +72,7 @@ def init_app(app: Flask) -> None:
         """
         raw_id, _, version = user_id.partition(":")
         row = None
-        if raw_id.isdigit() and version.isdigit():
+        if inputs.int_id(raw_id) is not None and version.isascii() and version.isdigit() and len(version) < 10:
             row = get_session().connection().execute(_USER_BY_ID, {"id": int(raw_id)}).first()
         if row is None or not row.active or row.session_version != int(version):
             flask_session.pop("_user_id", None)

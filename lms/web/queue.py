@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template, request
 
 from lms.db.session import get_session
-from lms.learning import queue
+from lms.learning import inputs, queue
 from lms.web.access import staff
 from lms.web.clock import now
 from lms.web.tables import csv_download
@@ -23,8 +23,7 @@ def _scope():
         if chosen is None:
             abort(404)
     kind = request.args.get("kind") if request.args.get("kind") in queue.KINDS else None
-    page = request.args.get("page", "1")
-    return cohorts, chosen, kind, max(1, int(page)) if page.isdigit() else 1
+    return cohorts, chosen, kind, max(1, inputs.int_id(request.args.get("page")) or 1)
 
 
 @bp.route("/")

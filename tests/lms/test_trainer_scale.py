@@ -268,3 +268,11 @@ def test_learners_see_plain_words_for_their_status(app, client, auth):
     journey = _text(client, "/learn/journey")
     assert "not started" in journey and "not attempted" not in journey and "incomplete" not in journey
     assert "in progress" in _text(client, "/learn/modules/basics")
+
+
+@pytest.mark.parametrize("query", ["page=²", "page=" + "9" * 5000, "organisation=٣", "organisation=" + "9" * 40, "page=-1"])
+def test_odd_numbers_in_the_query_string_are_ignored_not_errors(app, query):
+    trainer = Auth(app.test_client())
+    trainer.login("trainer")
+    for url in (f"/trainer/cohorts/{cohort_id(app, 'Cohort A')}?{query}", f"/trainer/queue/?{query}"):
+        assert trainer.client.get(url).status_code == 200, url
