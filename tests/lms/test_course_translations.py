@@ -7,6 +7,7 @@ from click.testing import CliRunner
 
 from lms.cli.course import check_course_command
 from tests.conftest import ACCOUNTS, PASSWORD, csrf_token
+from tests.lms.quiz_helpers import tokenized
 from tests.lms.translation_helpers import BN_LESSON, BN_QUIZ, translate
 
 LESSON = "modules/basics/one.md"
@@ -127,8 +128,8 @@ def test_an_attempt_keeps_the_language_it_was_started_in(make_app, course_dir):
     with app.app_context():
         attempt = get_session().query(QuizAttempt).one()
         assert attempt.language == "bn" and attempt.content_version == app.extensions["lms.course"].full_version
-    submitted = client.post(attempt_url, data={"csrf_token": csrf_token(client, attempt_url), "action": "submit",
-                                               "q-q-basics-blind": "blind"})
+    answer = tokenized(app, int(attempt_url.rstrip("/").rsplit("/", 1)[1]), "quiz-basics", {"q-q-basics-blind": "blind"})
+    submitted = client.post(attempt_url, data={"csrf_token": csrf_token(client, attempt_url), "action": "submit", **answer})
     review = client.get(submitted.headers["Location"]).get_data(as_text=True)
     assert "জেন্ডার-অন্ধ" in review
 
