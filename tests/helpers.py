@@ -30,7 +30,8 @@ from tests.conftest import ACCOUNTS, PASSWORD, START
 
 PLAN = {"organisation": "Drop-in centre, Dhaka", "change": "Women-only afternoons", "serves": "Women who inject drugs",
         "actions": "Agree hours; recruit a female peer", "indicators": "Women reached per month, by age",
-        "timeline": "Months 1-6", "support": "Monthly call with trainer"}
+        "timeline": "Months 1-6", "support": "Monthly call with trainer",
+        "safety": "No lists to police; women-only hours at a site outreach staff already use"}
 REPORT = {"progress": "Afternoons running", "results": "Women reached: 5 to 21 a month", "challenges": "Staff turnover",
           "helped": "Female peer worker", "next_steps": "Add childcare corner"}
 

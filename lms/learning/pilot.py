@@ -21,6 +21,8 @@ PLAN_FIELDS: FieldSpec = (
     ("indicators", "Indicators", "How you will know it works: indicators split by sex, with a starting value if you have one."),
     ("timeline", "Timeline", "When each action happens over the six months."),
     ("support", "Support needed", "What help you need from your trainer, peers or managers."),
+    ("safety", "Safety and legal risk", "How the change could put women or staff at risk (violence, police, arrest, being "
+     "identified), what the law in your country allows, and how your plan lowers those risks."),
 )
 REPORT_FIELDS: FieldSpec = (
     ("progress", "Progress", "What you did, compared with your plan."),

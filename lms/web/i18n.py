@@ -47,6 +47,8 @@ EXTRA_TEXTS = (
     _l("Indicators"), _l("How you will know it works: indicators split by sex, with a starting value if you have one."),
     _l("Timeline"), _l("When each action happens over the six months."),
     _l("Support needed"), _l("What help you need from your trainer, peers or managers."),
+    _l("Safety and legal risk"), _l("How the change could put women or staff at risk (violence, police, arrest, being "
+                                    "identified), what the law in your country allows, and how your plan lowers those risks."),
     _l("Progress"), _l("What you did, compared with your plan."),
     _l("Results against your indicators"), _l("For each indicator in your plan: where it started and where it is now."),
     _l("Challenges"), _l("What got in the way."),

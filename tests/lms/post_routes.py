@@ -46,7 +46,8 @@ from tests.lms.quiz_helpers import correct_form
 
 HOME = {"tsp": "/learn/", "trainer": "/trainer/", "admin": "/admin/"}
 PLAN = {"organisation": "Drop-in centre, Dhaka", "change": "Women-only afternoons", "serves": "Women who inject drugs",
-        "actions": "Agree hours", "indicators": "Women reached", "timeline": "Months 1-6", "support": "Monthly call"}
+        "actions": "Agree hours", "indicators": "Women reached", "timeline": "Months 1-6", "support": "Monthly call",
+        "safety": "No client lists leave the centre"}
 REPORT = {"progress": "Afternoons running", "results": "5 to 21 a month", "challenges": "Staff turnover",
           "helped": "A female peer worker", "next_steps": "A childcare corner"}
 CSV = b"email,name,role,cohort\nnew1@example.org,New One,tsp,Cohort C\nnew2@example.org,New Two,tsp,Cohort C\n"

@@ -38,7 +38,7 @@ def test_issued_once_however_often_progress_is_recorded(app, client, auth):
     assert re.fullmatch(r"[0-9A-Z]{4}(-[0-9A-Z]{4})+", cert.code)
     # More progress after completion (a resubmitted plan) never issues a second certificate.
     response = auth.post("/learn/pilot/plan", {"organisation": "x", "change": "y", "serves": "z", "actions": "a", "indicators": "b",
-                                              "timeline": "c", "support": "d", "action": "submit"}, page="/learn/pilot/plan")
+                                              "timeline": "c", "support": "d", "safety": "e", "action": "submit"}, page="/learn/pilot/plan")
     assert response.status_code == 302
     with database(app) as session:
         learner = user(session, "tsp")

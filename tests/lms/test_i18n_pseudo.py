@@ -163,7 +163,7 @@ def test_no_unmarked_english_on_any_page(make_app, course_dir, pseudo_dir):
                                                          "q-q-basics-blind": choice}, follow_redirects=True))
     problems["plan errors"] = page(learner.post("/learn/pilot/plan", data={"csrf_token": token("/learn/pilot/plan"), "action": "submit"},
                                                 follow_redirects=True))
-    fields = {name: "42" for name in ("organisation", "change", "serves", "actions", "indicators", "timeline", "support")}
+    fields = {name: "42" for name in ("organisation", "change", "serves", "actions", "indicators", "timeline", "support", "safety")}
     problems["plan saved"] = page(learner.post("/learn/pilot/plan", data={"csrf_token": token("/learn/pilot/plan"), "action": "submit",
                                                                           **fields}, follow_redirects=True))
     problems["log"] = page(learner.post("/learn/pilot/log", data={"csrf_token": token("/learn/pilot/log"), "entry_date": "2026-01-05",

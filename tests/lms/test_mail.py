@@ -217,7 +217,7 @@ def test_trainers_hear_when_a_plan_is_submitted_once(make_app, course_dir):
     app = make_app(course_dir)
     learner = Auth(app.test_client())
     learner.login("tsp")
-    plan = {"organisation": "x", "change": "y", "serves": "z", "actions": "a", "indicators": "b", "timeline": "c", "support": "d"}
+    plan = {"organisation": "x", "change": "y", "serves": "z", "actions": "a", "indicators": "b", "timeline": "c", "support": "d", "safety": "e"}
     learner.post("/learn/pilot/plan", plan, page="/learn/pilot/plan")  # a draft: nobody is told
     assert _unsent(app) == []
     learner.post("/learn/pilot/plan", {**plan, "action": "submit"}, page="/learn/pilot/plan")
