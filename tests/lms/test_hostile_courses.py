@@ -89,6 +89,11 @@ CASES = {
 @pytest.mark.parametrize("case", list(CASES))
 def test_check_course_refuses_hostile_files_fast_with_file_and_line(course_dir, case):
     breaker, file, where, words = CASES[case]
+    started = time.perf_counter()
+    CliRunner().invoke(cli, ["check-course", str(course_dir), "--strict"])
+    # A whole check of the unharmed course, on this machine now: shared machines are noisy, so the hostile
+    # file is judged against it (a blow-up is many times slower), and against the one second it takes here alone.
+    normal = time.perf_counter() - started
     breaker(course_dir)
     line = where if isinstance(where, int) else _line_of(course_dir, file, where)
     started = time.perf_counter()
@@ -98,7 +103,7 @@ def test_check_course_refuses_hostile_files_fast_with_file_and_line(course_dir, 
     assert result.exit_code == 1, output
     assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), repr(result.exception)
     assert "Traceback" not in output
-    assert elapsed < 1.0, f"{case}: {elapsed:.2f} s"
+    assert elapsed < max(1.0, 3 * normal), f"{case}: {elapsed:.2f} s (the unharmed course: {normal:.2f} s)"
     expected = f"{course_dir / file}:{line}:"
     found = [ln for ln in output.splitlines() if ln.startswith(expected)]
     assert found, f"no {expected} line in:\n{output[:2000]}"
@@ -120,5 +125,5 @@ def test_the_app_refuses_a_hostile_course_without_a_traceback(course_dir, make_a
     started = time.perf_counter()
     with pytest.raises(CourseInvalid) as info:
         make_app(course_dir)
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < 5.0  # refused before anything is expanded (an expanded bomb ran for minutes)
     assert any("anchors and aliases" in p.message for p in info.value.problems)
