@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from lms.db.models import AccountToken, User
 from lms.learning import mail, once
 from lms.learning.accounts import hash_password, validate
+from lms.learning.texts import GREETING, N_, language_of, translate
 
 LIFETIMES = {"reset": timedelta(hours=1), "invite": timedelta(days=14)}
 
@@ -92,17 +93,25 @@ def set_password(user: User, password: str, confirm: str | None = None) -> None:
 
 
 def reset_email(user: User, link: str, title: str) -> tuple[str, str]:
-    return (f"Reset your password for {title}",
-            f"Hello {user.name},\n\nSomeone, probably you, asked to reset the password of your account ({user.email}).\n"
-            f"Choose a new password here; the link works once, for one hour:\n\n{link}\n\n"
-            "If you did not ask, ignore this email: your password stays as it is.\n")
+    """Subject and body, in the person's language."""
+    lang = language_of(user)
+    return (translate(lang, N_("Reset your password for %(title)s"), title=title),
+            f"{translate(lang, GREETING, name=user.name)}\n\n"
+            + translate(lang, N_("Someone, probably you, asked to reset the password of your account (%(email)s).\n"
+                                 "Choose a new password here; the link works once, for one hour:"), email=user.email)
+            + f"\n\n{link}\n\n"
+            + translate(lang, N_("If you did not ask, ignore this email: your password stays as it is.")) + "\n")
 
 
 def invitation_email(user: User, link: str, title: str) -> tuple[str, str]:
-    return (f"Your account for {title}",
-            f"Hello {user.name},\n\nAn account was made for you on {title}, the online training for technical "
-            f"support providers.\nChoose your password here; the link works once, for 14 days:\n\n{link}\n\n"
-            f"Then log in with your email address, {user.email}.\n")
+    """Subject and body, in the person's language."""
+    lang = language_of(user)
+    return (translate(lang, N_("Your account for %(title)s"), title=title),
+            f"{translate(lang, GREETING, name=user.name)}\n\n"
+            + translate(lang, N_("An account was made for you on %(title)s, the online training for technical support "
+                                 "providers.\nChoose your password here; the link works once, for 14 days:"), title=title)
+            + f"\n\n{link}\n\n"
+            + translate(lang, N_("Then log in with your email address, %(email)s."), email=user.email) + "\n")
 
 
 def send_link(session: Session, user: User, purpose: str, base: str, title: str, now: datetime) -> str:

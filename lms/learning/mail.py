@@ -12,7 +12,9 @@ import ssl
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.header import Header
 from email.message import EmailMessage
+from email.policy import Policy
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -78,14 +80,27 @@ def backoff(tries: int) -> timedelta:
     return min(timedelta(seconds=30 * 2 ** max(tries - 1, 0)), MAX_BACKOFF)
 
 
+class EncodedSubject(str):
+    """A subject in another script, encoded whole into RFC 2047 words with the spaces inside them.
+
+    Python's own folding of a long non-ASCII subject splits it at a space between two encoded words, where
+    readers drop the space ("পাইলট পরিকল্পনায়" arrives as "পাইলটপরিকল্পনায়"); this header folds itself instead.
+    """
+
+    name = "Subject"
+
+    def fold(self, *, policy: Policy) -> str:
+        return f"Subject: {Header(str(self), 'utf-8', header_name='Subject').encode(linesep=policy.linesep)}{policy.linesep}"
+
+
 def compose(transport: Transport, to: str, subject: str, body: str, when: datetime) -> EmailMessage:
     message = EmailMessage()
     message["From"] = transport.sender
     message["To"] = to
-    message["Subject"] = subject
+    message["Subject"] = subject if subject.isascii() else EncodedSubject(subject)
     message["Date"] = formatdate(when.timestamp(), usegmt=True)
     message["Message-ID"] = make_msgid(domain=transport.sender.rsplit("@", 1)[-1].strip("> ") or "localhost")
-    message.set_content(body)
+    message.set_content(body, cte=None if body.isascii() else "quoted-printable")  # 7-bit safe for any server
     return message
 
 

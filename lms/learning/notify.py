@@ -10,6 +10,7 @@ from lms.content.model import Course
 from lms.db.models import Certificate, Notification, User
 from lms.learning import mail, progress
 from lms.learning.inputs import ID_MAX
+from lms.learning.texts import GREETING, N_, language_of, translate
 
 # kind -> what the account page calls it (each can be turned off by email; the dashboard always shows it)
 KINDS = {
@@ -19,22 +20,36 @@ KINDS = {
     "submitted": "A learner submitted a pilot plan or report for feedback (trainers)",
     "reply": "A learner replied to a comment (trainers)",
 }
-SIGNATURE = "\n\n--\nTSP training. You can turn these emails off on your account page: {base}/account\n"
+SIGNATURE = N_("TSP training. You can turn these emails off on your account page: %(url)s")
 
 
 def wants_email(user: User, kind: str) -> bool:
     return user.active and kind not in set(filter(None, (user.email_optout or "").split(",")))
 
 
+def email_body(language: str, recipient: str, body: str, values: dict[str, object], link: str, base: str) -> str:
+    """An email's text in `language`: greeting, the marked `body` filled in with `values`, the link, the signature."""
+    return (f"{translate(language, GREETING, name=recipient)}\n\n{translate(language, body, **values)}\n\n{link}"
+            f"\n\n--\n{translate(language, SIGNATURE, url=f'{base}/account')}\n")
+
+
 def notify(session: Session, user: User, kind: str, text: str, path: str, now: datetime, base: str,
-           body: str, once_key: str | None = None) -> Notification | None:
-    """Tell `user` (the caller commits); with `once_key`, only if they were never told that before."""
+           body: str, once_key: str | None = None, **values: object) -> Notification | None:
+    """Tell `user` (the caller commits); with `once_key`, only if they were never told that before.
+
+    `text` (the dashboard line and the email's subject) and `body` are marked wordings filled in with `values`:
+    the dashboard line is kept in English (lms/web/messages.py shows it in the reader's language), the email
+    is written in the recipient's language.
+    """
     if once_key and session.scalar(select(exists().where(Notification.user_id == user.id, Notification.once_key == once_key))):
         return None
-    note = Notification(user_id=user.id, kind=kind, text=text, url=path, created_at=now, once_key=once_key)
+    note = Notification(user_id=user.id, kind=kind, text=text % values if values else text, url=path, created_at=now,
+                        once_key=once_key)
     session.add(note)
     if wants_email(user, kind):
-        mail.queue(session, user.email, text, f"Hello {user.name},\n\n{body}\n\n{base}{path}" + SIGNATURE.format(base=base), now)
+        language = language_of(user)
+        mail.queue(session, user.email, translate(language, text, **values),
+                   email_body(language, user.name, body, values, f"{base}{path}", base), now)
     return note
 
 
@@ -55,26 +70,35 @@ def trainers_of(learner: User) -> list[User]:
 
 
 def commented(session: Session, learner: User, trainer: User, target: str, path: str, now: datetime, base: str) -> None:
-    what = "pilot plan" if target == "plan" else "pilot report"
-    notify(session, learner, "comment", f"{trainer.name} commented on your {what}", path, now, base,
-           f"{trainer.name} left a comment on your {what}. Read it, and answer on the same page if you like:")
+    if target == "plan":
+        text, body = N_("%(name)s commented on your pilot plan"), N_(
+            "%(name)s left a comment on your pilot plan. Read it, and answer on the same page if you like:")
+    else:
+        text, body = N_("%(name)s commented on your pilot report"), N_(
+            "%(name)s left a comment on your pilot report. Read it, and answer on the same page if you like:")
+    notify(session, learner, "comment", text, path, now, base, body, name=trainer.name)
 
 
 def replied(session: Session, learner: User, target: str, path: str, now: datetime, base: str, authors: set[int]) -> None:
-    what = "pilot plan" if target == "plan" else "pilot report"
+    if target == "plan":
+        text, body = N_("%(name)s replied about their pilot plan"), N_("%(name)s answered the comments on their pilot plan:")
+    else:
+        text, body = N_("%(name)s replied about their pilot report"), N_("%(name)s answered the comments on their pilot report:")
     people = {t.id: t for t in trainers_of(learner)}
     people.update({u.id: u for u in session.scalars(select(User).where(User.id.in_(authors - set(people))))} if authors else {})
     for trainer in people.values():
         if trainer.id != learner.id:
-            notify(session, trainer, "reply", f"{learner.name} replied about their {what}", path, now, base,
-                   f"{learner.name} answered the comments on their {what}:")
+            notify(session, trainer, "reply", text, path, now, base, body, name=learner.name)
 
 
 def submitted(session: Session, learner: User, target: str, path: str, now: datetime, base: str) -> None:
-    what = "pilot plan" if target == "plan" else "pilot report"
+    if target == "plan":
+        text, body = N_("%(name)s submitted their pilot plan"), N_("%(name)s submitted their pilot plan, and it awaits your feedback:")
+    else:
+        text, body = N_("%(name)s submitted their pilot report"), N_(
+            "%(name)s submitted their pilot report, and it awaits your feedback:")
     for trainer in trainers_of(learner):
-        notify(session, trainer, "submitted", f"{learner.name} submitted their {what}", path, now, base,
-               f"{learner.name} submitted their {what}, and it awaits your feedback:")
+        notify(session, trainer, "submitted", text, path, now, base, body, name=learner.name)
 
 
 def certificates_issued(session: Session, user: User, now: datetime, base: str) -> int:
@@ -85,10 +109,14 @@ def certificates_issued(session: Session, user: User, now: datetime, base: str) 
                                                                   Certificate.current_key.is_not(None)))
              if f"cert:{c.id}" not in told]
     for cert in fresh:
-        label = "refresher" if cert.kind == "refresher" else "core training"
-        notify(session, user, "certificate", f"Your {label} certificate was issued", "/learn/certificates", now, base,
-               f"Congratulations: your {label} certificate was issued (code {cert.code}). Download the PDF here:",
-               once_key=f"cert:{cert.id}")
+        if cert.kind == "refresher":
+            text, body = N_("Your refresher certificate was issued"), N_(
+                "Congratulations: your refresher certificate was issued (code %(code)s). Download the PDF here:")
+        else:
+            text, body = N_("Your core training certificate was issued"), N_(
+                "Congratulations: your core training certificate was issued (code %(code)s). Download the PDF here:")
+        notify(session, user, "certificate", text, "/learn/certificates", now, base, body, once_key=f"cert:{cert.id}",
+               code=cert.code)
     return len(fresh)
 
 
@@ -103,9 +131,9 @@ def refreshers_opened(session: Session, course: Course, now: datetime, base: str
     snaps = progress.snapshots(session, learners, course) if learners else {}
     for person in learners:
         if progress.refresher_is_open(course, snaps[person.id], now):
-            notify(session, person, "refresher", "Your refresher training is open", "/learn/", now, base,
-                   "The refresher unit of your training is open: report on your pilot, read what your peers shared, "
-                   "and take the refresher quiz.", once_key="refresher")
+            notify(session, person, "refresher", N_("Your refresher training is open"), "/learn/", now, base,
+                   N_("The refresher unit of your training is open: report on your pilot, read what your peers shared, "
+                      "and take the refresher quiz."), once_key="refresher")
             told += 1
     return told
 

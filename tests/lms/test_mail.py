@@ -226,3 +226,38 @@ def test_trainers_hear_when_a_plan_is_submitted_once(make_app, course_dir):
     trainer = Auth(app.test_client())
     trainer.login("trainer")
     assert "Rina Akter submitted their pilot plan" in trainer.client.get("/trainer/").get_data(as_text=True)
+
+
+def test_emails_are_written_in_the_recipients_language(make_app, course_dir, smtp_server):
+    inbox, url = smtp_server
+    app = make_app(course_dir, MAIL_URL=url)
+    with database(app) as session:
+        user(session, "tsp").language = "bn"  # chosen on her account page
+        session.commit()
+    assert _comment(app).status_code == 302
+    run_once(app)
+    comment = inbox.wait_for("tsp@example.org", "Tara Trainer আপনার পাইলট পরিকল্পনায় মন্তব্য করেছেন")
+    text = comment.get_content()
+    assert "প্রিয় Rina Akter," in text and "আপনার পাইলট পরিকল্পনায় একটি মন্তব্য রেখেছেন" in text
+    assert "/learn/pilot/plan" in text and "আপনার অ্যাকাউন্টের পাতায় এই ইমেলগুলো বন্ধ করতে পারেন" in text
+    assert "commented" not in text and "Hello" not in text
+    client = app.test_client()
+    for address in ("tsp@example.org", "peer@example.org"):  # Maria never chose a language: English
+        client.post("/password/forgot", data={"email": address, "csrf_token": csrf_token(client, "/password/forgot")})
+    run_once(app)
+    reset = inbox.wait_for("tsp@example.org", "আপনার পাসওয়ার্ড রিসেট করুন")
+    text = reset.get_content()
+    assert "প্রিয় Rina Akter," in text and "পাসওয়ার্ড রিসেট করতে চেয়েছেন" in text and "(tsp@example.org)" in text
+    assert "Reset" not in reset["Subject"] and "Someone" not in text
+    page = app.test_client().get(link_in(reset).replace("http://localhost", ""))
+    assert page.status_code == 200  # the link still stands alone on its line
+    english = inbox.wait_for("peer@example.org", "Reset your password for")
+    assert "Hello Maria Santos," in english.get_content() and "Someone, probably you" in english.get_content()
+
+
+def test_an_email_wording_falls_back_to_english_without_a_translation():
+    from lms.learning.texts import GREETING, translate
+
+    assert translate("bn", GREETING, name="Rina") == "প্রিয় Rina,"
+    assert translate("xx", GREETING, name="Rina") == translate(None, GREETING, name="Rina") == "Hello Rina,"
+    assert translate("bn", "A wording nobody translated") == "A wording nobody translated"
