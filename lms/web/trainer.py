@@ -143,24 +143,47 @@ def set_refresher(cohort_id: int):
     return redirect(url_for("trainer.cohort", cohort_id=cohort_id))
 
 
-@bp.route("/cohorts/<int:cohort_id>/quizzes/<quiz_id>")
-@staff
-def quiz_report(cohort_id: int, quiz_id: str):
-    """A quiz across the cohort: each learner's attempts, and item statistics from first attempts."""
+def _quiz_report(cohort_id: int, quiz_id: str):
+    """The cohort, the quiz, its learners, their attempts by learner and the item rows (first or all attempts)."""
     group = _cohort(cohort_id)
-    crs = course()
-    content = crs.quizzes.get(quiz_id) or abort(404)
+    content = course().quizzes.get(quiz_id) or abort(404)
     session = get_session()
     members = list(session.scalars(select(User).where(User.cohort_id == group.id, User.role == Role.TSP).order_by(User.name)))
     tries = reports.quiz_attempts(session, [m.id for m in members], quiz_id)
     first_only = request.args.get("attempts") != "all"
-    rows = reports.item_rows(tries, first_only=first_only)
-    stats = quizzes.item_statistics(rows)
     by_learner: dict[int, list[QuizAttempt]] = {}
     for attempt in tries:
         by_learner.setdefault(attempt.user_id, []).append(attempt)
+    return group, content, members, by_learner, reports.item_rows(tries, first_only=first_only), first_only
+
+
+@bp.route("/cohorts/<int:cohort_id>/quizzes/<quiz_id>")
+@staff
+def quiz_report(cohort_id: int, quiz_id: str):
+    """A quiz across the cohort: each learner's attempts, and item statistics from first attempts."""
+    group, content, members, by_learner, rows, first_only = _quiz_report(cohort_id, quiz_id)
     return render_template("trainer/quiz.html", cohort=group, content=content, members=members, by_learner=by_learner,
-                           stats=stats, breakdowns=answers.breakdowns(content.quiz, rows), first_only=first_only)
+                           stats=quizzes.item_statistics(rows), breakdowns=answers.breakdowns(content.quiz, rows),
+                           first_only=first_only)
+
+
+@bp.route("/cohorts/<int:cohort_id>/quizzes/<quiz_id>.csv")
+@staff
+def quiz_report_csv(cohort_id: int, quiz_id: str):
+    """The quiz report's tables as CSV: its learners (default) or, with table=questions, its questions."""
+    group, content, members, by_learner, rows, _first_only = _quiz_report(cohort_id, quiz_id)
+    if request.args.get("table") == "questions":
+        stats = quizzes.item_statistics(rows)
+        return csv_download(f"{quiz_id}-questions.csv", ["Question", "Answered by", "Facility", "Discrimination", "Flag"],
+                            [[q.id, s.n, round(s.facility, 2), "" if s.discrimination is None else round(s.discrimination, 2),
+                              s.flag or ""] for q in content.quiz.questions if (s := stats.get(q.id))])
+    table = []
+    for member in members:
+        tries = by_learner.get(member.id, [])
+        table.append([member.name, "; ".join(f"#{a.number}: {quizzes.shown_percent(a.percent)}%" for a in tries),
+                      f"{quizzes.shown_percent(max(a.percent or 0 for a in tries))}%" if tries else "",
+                      "not attempted" if not tries else "yes" if any(a.passed for a in tries) else "no"])
+    return csv_download(f"{group.name}-{quiz_id}.csv", ["Learner", "Attempts", "Best", "Passed"], table)
 
 
 @bp.route("/attempts/<int:attempt_id>")

@@ -47,6 +47,7 @@ ALLOWED = {
     "GET /trainer/cohorts/1": 200,
     "POST /trainer/cohorts/1/refresher": 302,
     "GET /trainer/cohorts/1/quizzes/quiz-basics": 200,
+    "GET /trainer/cohorts/1/quizzes/quiz-basics.csv": 200,
     "GET /trainer/attempts/1": 200,
     "GET /trainer/learners/1": 200,
     "POST /trainer/learners/1/comments": 302,  # no text: a message, nothing saved

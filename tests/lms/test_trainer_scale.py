@@ -100,7 +100,8 @@ def test_same_number_of_queries_for_10_and_1000_learners(app, trainer):
             f"/trainer/cohorts/{a}?organisation={orgs['BD']}&country=BD&status=started&sort=status",
             f"/trainer/cohorts/{a}/learners.csv", f"/trainer/cohorts/{a}/learners.csv?country=KH&sort=-name",
             "/trainer/queue/", f"/trainer/queue/?cohort={a}&kind=inactive", "/trainer/queue/queue.csv",
-            "/trainer/queue/queue.csv?kind=failed"]
+            "/trainer/queue/queue.csv?kind=failed", f"/trainer/cohorts/{a}/quizzes/quiz-final.csv",
+            f"/trainer/cohorts/{a}/quizzes/quiz-final.csv?table=questions&attempts=all"]
     small = {url: queries(app, trainer, url) for url in urls}
     seed(app, "Cohort A", 990, "Alpha", start=10)
     large = {url: queries(app, trainer, url) for url in urls}
@@ -176,12 +177,14 @@ def test_a_trainer_cannot_reach_another_cohort_through_filters_csv_or_queue(app,
     seed(app, "Cohort A", 10, "Alpha")
     seed(app, "Cohort B", 10, "Beta")  # same organisations, same states, another trainer's cohort
     for url in (f"/trainer/cohorts/{b}", f"/trainer/cohorts/{b}/learners.csv", f"/trainer/queue/?cohort={b}",
-                f"/trainer/queue/queue.csv?cohort={b}", f"/trainer/cohorts/{b}?organisation={orgs['BD']}"):
+                f"/trainer/queue/queue.csv?cohort={b}", f"/trainer/cohorts/{b}?organisation={orgs['BD']}",
+                f"/trainer/cohorts/{b}/quizzes/quiz-final.csv"):
         assert trainer.get(url).status_code == 404, url
     seen = [trainer.get(url).get_data().decode("utf-8-sig") for url in (
         f"/trainer/cohorts/{a}?organisation={orgs['BD']}", f"/trainer/cohorts/{a}?country=KH&status=started",
         f"/trainer/cohorts/{a}/learners.csv?organisation={orgs['BD']}", f"/trainer/cohorts/{a}/learners.csv",
-        "/trainer/queue/", "/trainer/queue/?kind=plan", "/trainer/queue/queue.csv", "/trainer/", "/trainer/cohorts.csv")]
+        "/trainer/queue/", "/trainer/queue/?kind=plan", "/trainer/queue/queue.csv", "/trainer/", "/trainer/cohorts.csv",
+        f"/trainer/cohorts/{a}/quizzes/quiz-final.csv")]
     assert all("Beta" not in page and "beta" not in page and "Cohort B" not in page for page in seen)
     assert "Alpha 0000" in seen[0] and "Alpha 0002" in seen[5]
     admin = app.test_client()
@@ -276,3 +279,20 @@ def test_odd_numbers_in_the_query_string_are_ignored_not_errors(app, query):
     trainer.login("trainer")
     for url in (f"/trainer/cohorts/{cohort_id(app, 'Cohort A')}?{query}", f"/trainer/queue/?{query}"):
         assert trainer.client.get(url).status_code == 200, url
+
+
+def test_the_quiz_report_downloads_as_shown(app, trainer):
+    a = cohort_id(app, "Cohort A")
+    seed(app, "Cohort A", 6, "Alpha")
+    page = trainer.get(f"/trainer/cohorts/{a}/quizzes/quiz-final").get_data(as_text=True)
+    body = trainer.get(f"/trainer/cohorts/{a}/quizzes/quiz-final.csv").get_data()
+    assert body.startswith("\ufeff".encode()) and b"\r\n" in body
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert rows[0] == ["Learner", "Attempts", "Best", "Passed"]
+    assert len(rows) - 1 == page.count('<th scope="row">')  # one row per learner on the page
+    for name, tried, best, passed in rows[1:]:
+        assert name in page and passed in ("yes", "no", "not attempted") and (best == "") == (passed == "not attempted")
+    questions = list(csv.reader(io.StringIO(trainer.get(f"/trainer/cohorts/{a}/quizzes/quiz-final.csv?table=questions")
+                                            .get_data().decode("utf-8-sig"))))
+    assert questions[0] == ["Question", "Answered by", "Facility", "Discrimination", "Flag"]
+    assert all(0 <= float(row[2]) <= 1 for row in questions[1:])
