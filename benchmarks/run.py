@@ -211,8 +211,8 @@ def main() -> None:
     print(f"lesson page {lesson_path}: HTML {weight['html']} B + CSS {weight['css']} B = {weight['total']} B "
           f"(budget 51200 B), {weight['requests']} requests (budget 3; {weight['repeat_requests']} on a repeat view), "
           f"third-party hosts: {weight['third_party'] or 'none'}")
-    print(f"page weight by interface language (set with GET /language/<code>; budget 51200 B, 3 requests, no third-party "
-          f"hosts), over the lessons this learner may open:")
+    print("page weight by interface language (set with GET /language/<code>; budget 51200 B, 3 requests, no third-party "
+          "hosts), over the lessons this learner may open:")
     for code, w in weights.items():
         first, heavy = w["first"], w["heaviest"]
         hosts = sorted({h for p in (first, heavy) for h in p["third_party"]}) or "none"
@@ -224,7 +224,7 @@ def main() -> None:
           f"{seconds:g}s each (req/s per round; median):")
     for name, label in (("hello", "hello world (ceiling)"), ("floor", "floor /lesson"), ("lesson", "lesson page")):
         print(f"  {label:22} {' '.join(f'{r:7.0f}' for r in rates[name])}  median {median(rates[name]):7.0f}")
-    per_round = [lesson / floor for lesson, floor in zip(rates["lesson"], rates["floor"])]
+    per_round = [lesson / floor for lesson, floor in zip(rates["lesson"], rates["floor"], strict=True)]
     lesson_rps, floor_rps, hello_rps = (median(rates[n]) for n in ("lesson", "floor", "hello"))
     verdict = "met" if lesson_rps / floor_rps >= 1.0 else "NOT met"
     print(f"  lesson / floor {lesson_rps / floor_rps:.2f} (per round {', '.join(f'{r:.2f}' for r in per_round)}; "

@@ -290,7 +290,7 @@ def test_the_quiz_report_downloads_as_shown(app, trainer):
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert rows[0] == ["Learner", "Attempts", "Best", "Passed"]
     assert len(rows) - 1 == page.count('<th scope="row">')  # one row per learner on the page
-    for name, tried, best, passed in rows[1:]:
+    for name, _tried, best, passed in rows[1:]:
         assert name in page and passed in ("yes", "no", "not attempted") and (best == "") == (passed == "not attempted")
     questions = list(csv.reader(io.StringIO(trainer.get(f"/trainer/cohorts/{a}/quizzes/quiz-final.csv?table=questions")
                                             .get_data().decode("utf-8-sig"))))
