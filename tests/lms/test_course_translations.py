@@ -102,6 +102,8 @@ def test_readers_see_the_translation_a_draft_note_or_english_with_a_note(make_ap
     practice = client.get("/learn/lessons/practice-only").get_data(as_text=True)
     assert "ইংরেজিতে দেখানো হচ্ছে" in practice  # "... so it is shown in English."
     assert '<article class="prose" lang="en">' in practice
+    quiz = client.get("/learn/quizzes/quiz-basics").get_data(as_text=True)  # an untranslated quiz says so too
+    assert "ইংরেজিতে দেখানো হচ্ছে" in quiz
     assert "Sex is biological" not in one
     english = make_app(course_dir).test_client()
     _login(english)
