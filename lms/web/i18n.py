@@ -1,6 +1,7 @@
 """Interface languages: Flask-Babel set-up, the locale choice, and the language menu's routes."""
 from __future__ import annotations
 
+import functools
 import os
 import re
 from pathlib import Path
@@ -8,7 +9,7 @@ from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError
 from flask import Blueprint, Flask, abort, current_app, g, has_request_context, redirect, request, session, url_for
-from flask_babel import Babel, format_date, format_decimal, get_locale, gettext
+from flask_babel import Babel, format_date, format_decimal, get_locale, get_translations, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -83,6 +84,7 @@ def languages(app: Flask | None = None) -> list[str]:
     return (app or current_app).config["LANGUAGES"]
 
 
+@functools.lru_cache(maxsize=64)
 def language_name(code: str) -> str:
     """The language's name in itself, so a reader finds her language whatever the page is in."""
     name = Locale.parse(code).get_display_name(code) or code
@@ -216,11 +218,30 @@ def _load_translations(app: Flask) -> None:
     app.extensions["lms.translations"] = found
 
 
+def _page_translations():
+    """The translations of this request's language, looked up once per request (templates ask for dozens)."""
+    if not has_request_context():
+        return get_translations()
+    found = request.environ.get("lms.translations")
+    if found is None:
+        found = request.environ["lms.translations"] = get_translations()
+    return found
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     _check(app)
     _load_translations(app)
     Babel(app, locale_selector=select_locale)
+    # Flask-Babel looks the translations up again for every string; a page has dozens, so the request keeps them.
+    # (install_gettext_callables is added to the environment by the i18n extension that Babel just enabled.)
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: _page_translations().ugettext(s),
+        ngettext=lambda s, p, n: _page_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _page_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _page_translations().unpgettext(c, s, p, n),
+    )
     app.register_blueprint(bp)
 
     @app.template_filter("date")
