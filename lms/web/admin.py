@@ -192,8 +192,9 @@ def restore(cert_id: int):
     """Restore a certificate revoked by mistake, keeping the reason."""
     cert = _certificate(cert_id)
     try:
-        certs.restore(cert, request.form.get("reason") or "", now(), current_user)
-    except certificates.CertificateError as exc:
+        reason = inputs.text(request.form.get("reason"), "The reason", inputs.REASON_MAX, multiline=True)
+        certs.restore(cert, reason, now(), current_user)
+    except (certificates.CertificateError, inputs.InputError) as exc:
         flash(_("Not restored: %(reason)s", reason=exc))
         return redirect(url_for("admin.certificates_list"))
     get_session().commit()

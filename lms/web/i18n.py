@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError
 from flask import Blueprint, Flask, abort, current_app, g, has_request_context, redirect, request, session, url_for
-from flask_babel import Babel, format_date, format_decimal, get_locale, get_translations, gettext
+from flask_babel import Babel, format_date, format_decimal, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -17,7 +17,7 @@ from lms.config import ConfigError
 from lms.content import translations
 from lms.content.model import Course, CourseInvalid
 from lms.web.access import public
-from lms.web.messages import COHORT_STATUS_LABELS, NOTIFY_LABELS, QUEUE_LABELS, notification_text
+from lms.web.messages import COHORT_STATUS_LABELS, NOTIFY_LABELS, QUEUE_LABELS, known_wording, notification_text
 
 DEFAULT_LANGUAGES = "en,bn,hi,km,fil"
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
@@ -72,12 +72,7 @@ FIELD_ERRORS = (
 
 
 def field_error(text: str) -> str:
-    for pattern, message in FIELD_ERRORS:
-        match = pattern.match(text or "")
-        if match:
-            values = {k: gettext(v) if k == "label" else v for k, v in match.groupdict().items()}
-            return str(message) % values if values else str(message)
-    return text
+    return known_wording(text, FIELD_ERRORS, translate_values=("label",))
 
 
 def languages(app: Flask | None = None) -> list[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from lms.learning.cohorts import NOT_STARTED, STARTED
@@ -42,13 +43,21 @@ NOTIFICATIONS = (
 )
 
 
-def notification_text(text: str) -> str:
-    for pattern, message in NOTIFICATIONS:
+def known_wording(text: str, wordings, translate_values: tuple[str, ...] = ()) -> str:
+    """`text` in the reader's language when it matches one of `wordings` (pattern, translated message), else as it is.
+
+    Values captured under the names in `translate_values` (a field's label) are translated too.
+    """
+    for pattern, message in wordings:
         match = pattern.match(text or "")
         if match:
-            values = match.groupdict()
+            values = {k: gettext(v) if k in translate_values else v for k, v in match.groupdict().items()}
             return str(message) % values if values else str(message)
     return text
+
+
+def notification_text(text: str) -> str:
+    return known_wording(text, NOTIFICATIONS)
 
 
 # The quiz attempts (lms/learning/attempts.py, no Flask) word their refusals in English; shown through these.
@@ -90,10 +99,4 @@ ACCOUNT_ERRORS = (
 
 def learning_message(text: object) -> str:
     """A message the learning layer wrote in English, in the reader's language where its wording is known."""
-    text = str(text)
-    for pattern, message in (*ATTEMPT_ERRORS, *ACCOUNT_ERRORS):
-        match = pattern.match(text or "")
-        if match:
-            values = match.groupdict()
-            return str(message) % values if values else str(message)
-    return text
+    return known_wording(str(text), (*ATTEMPT_ERRORS, *ACCOUNT_ERRORS))
